@@ -1,0 +1,10 @@
+//! The contract between the ofsearch indexer and query crates: the tantivy schema, the controlled
+//! vocabularies (report types, canonical areas, grades, paragraph kinds) and the tokenizer both
+//! sides must share for a query's terms to meet the index's.
+
+pub mod schema;
+pub mod tokenizer;
+pub mod vocab;
+
+pub use schema::{build_schema, register_tokenizers, Fields, SCHEMA_VERSION};
+pub use vocab::{Area, Grade, Kind, ReportType, UnknownValue};
