@@ -1,1 +1,22 @@
-//! placeholder
+//! The ofsearch indexer: reads Ofsted children's services reports (plain text and
+//! Markdown-like conversions of PDFs), recognises each report's type, authority, dates and
+//! judgements, splits it into tagged paragraph-level documents and writes a tantivy index.
+//!
+//! Data flow: [`read`] (files) -> [`lines`] (clean lines) -> [`recognise`] (report metadata)
+//! -> [`segment`] (blocks) -> [`report`] (tagged paragraphs) -> [`writer`] (index).
+
+pub mod authority;
+pub mod date;
+pub mod error;
+pub mod grades;
+pub mod headings;
+pub mod lines;
+pub mod read;
+pub mod recognise;
+pub mod report;
+pub mod segment;
+pub mod writer;
+
+pub use error::{IndexerError, SkipReason};
+pub use report::{parse, Paragraph, Parsed, Report};
+pub use writer::{index_paths, IndexOptions, Summary};

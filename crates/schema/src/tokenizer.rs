@@ -1,29 +1,529 @@
-//! ofsearch's tokenizer (being written: see the helper's task).
+//! ofsearch's tokenizer: Unicode (UAX #29) words, lower-cased, with curly apostrophes normalised
+//! and possessive `'s` folded, plus the two analyzers built on it.
+//!
+//! # Tokens
+//!
+//! A token is a word that `unicode_segmentation`'s `unicode_word_indices()` yields for the text
+//! (a UAX #29 word segment holding at least one alphanumeric character), then
+//! 1. lower-cased (`to_ascii_lowercase` for ASCII words, `str::to_lowercase` otherwise);
+//! 2. with U+2018 and U+2019 (curly single quotes) replaced by ASCII `'`;
+//! 3. with a final `'s` removed (possessives and contractions: "Children’s" -> "children",
+//!    "it's" -> "it"; "don't" is left alone).
+//!
+//! Offsets are the byte range of the whole original word (`'s` included); positions go up by
+//! one per token.
+//!
+//! # Fast path
+//!
+//! [`reference_tokens`] is the definition: UAX #29 segmentation of the whole text. The
+//! [`OfsTokenizer`] produces exactly the same tokens much faster on mostly-ASCII text by cutting
+//! the text at *safe split points* and segmenting each ASCII stretch with a hand-written scanner
+//! (the UAX #29 rules restricted to ASCII); only the stretches around non-ASCII characters go
+//! through `unicode_word_indices()`.
+//!
+//! A position `p` is a safe split point when one of the two characters around it is ASCII
+//! whitespace and the two do not belong to the same word segment. Then no UAX #29 rule joins
+//! across `p`, and none looks across it either: the rules that look two characters back or ahead
+//! (WB6, WB7, WB11, WB12) need a letter, digit or Mid* character there, never whitespace. So the
+//! words of `text[..p]` and of `text[p..]`, each segmented on its own, are those of `text`.
+//!
+//! Whether two characters next to ASCII whitespace join is nearly always known without looking:
+//! an ASCII non-space never joins ASCII whitespace. Only a non-ASCII neighbour can join one, by
+//! WB3d (a non-ASCII space such as U+3000 next to U+0020) or WB4 (a combining mark, format
+//! character or ZWJ after a space or tab is absorbed by it). Those rare pairs are settled by
+//! asking `unicode_segmentation` itself (see `joins`), so the answer always matches the tables
+//! of the version in use.
+//!
+//! The ASCII scanner implements, for ASCII only (categories per the tables of
+//! unicode-segmentation 1.13): ALetter `A-Za-z`, Numeric `0-9`, ExtendNumLet `_`, MidLetter `:`,
+//! MidNumLetQ `.` and `'` (U+0027 is Single_Quote, which the rules treat like MidNumLet), MidNum
+//! `,` and `;`. Letters, digits and `_` always join each other (WB5, WB8, WB9, WB10, WB13a,
+//! WB13b); `:` `.` `'` join two letters (WB6, WB7); `.` `'` `,` `;` join two digits (WB11,
+//! WB12); everything else is a segment of its own (WB999). A segment of underscores alone has no
+//! alphanumeric character and is dropped.
 
 use tantivy::tokenizer::{
-    LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer, TokenizerManager,
+    RemoveLongFilter, Stemmer, TextAnalyzer, Token, TokenStream, Tokenizer, TokenizerManager,
 };
+use unicode_segmentation::{UnicodeSegmentation, UnicodeWordIndices};
 
 /// Name of the stemmed English analyzer.
 pub const STEMMED: &str = "ofs_stem";
 /// Name of the unstemmed analyzer.
 pub const EXACT: &str = "ofs_exact";
 
-/// Registers both analyzers.
+/// Tokens of at least this many bytes are dropped by both analyzers.
+pub const MAX_TOKEN_LEN: usize = 40;
+
+/// Registers both analyzers: [`STEMMED`] ([`OfsTokenizer`], long tokens removed, English
+/// stemmer) and [`EXACT`] (the same without the stemmer).
 pub fn register(manager: &TokenizerManager) {
-    manager.register(
-        STEMMED,
-        TextAnalyzer::builder(SimpleTokenizer::default())
-            .filter(RemoveLongFilter::limit(40))
-            .filter(LowerCaser)
-            .filter(Stemmer::default())
-            .build(),
-    );
-    manager.register(
-        EXACT,
-        TextAnalyzer::builder(SimpleTokenizer::default())
-            .filter(RemoveLongFilter::limit(40))
-            .filter(LowerCaser)
-            .build(),
-    );
+    manager.register(STEMMED, stemmed_analyzer());
+    manager.register(EXACT, exact_analyzer());
+}
+
+/// The analyzer registered as [`STEMMED`].
+pub fn stemmed_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(OfsTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
+        .filter(Stemmer::default())
+        .build()
+}
+
+/// The analyzer registered as [`EXACT`].
+pub fn exact_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(OfsTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
+        .build()
+}
+
+/// The tokens of `text` as `(offset_from, offset_to, text)`, by the definition: UAX #29
+/// segmentation of the whole text, with no fast path. For tests and benchmarks.
+pub fn reference_tokens(text: &str) -> Vec<(usize, usize, String)> {
+    text.unicode_word_indices()
+        .map(|(from, word)| {
+            let mut normalised = String::new();
+            normalise(word, &mut normalised);
+            (from, from + word.len(), normalised)
+        })
+        .collect()
+}
+
+/// The tokens of `text` as `(offset_from, offset_to, text)`, produced by [`OfsTokenizer`].
+pub fn tokens(text: &str) -> Vec<(usize, usize, String)> {
+    let mut tokenizer = OfsTokenizer::default();
+    let mut stream = tokenizer.token_stream(text);
+    let mut out = Vec::new();
+    while let Some(token) = stream.next() {
+        out.push((token.offset_from, token.offset_to, token.text.clone()));
+    }
+    out
+}
+
+/// Writes the token for the UAX #29 word `word` into `out`: lower-cased, curly single quotes
+/// made ASCII, a final `'s` removed.
+fn normalise(word: &str, out: &mut String) {
+    out.clear();
+    if word.is_ascii() {
+        out.push_str(word);
+        out.make_ascii_lowercase();
+    } else {
+        for c in word.to_lowercase().chars() {
+            out.push(match c {
+                '\u{2018}' | '\u{2019}' => '\'',
+                c => c,
+            });
+        }
+    }
+    fold_possessive(out);
+}
+
+/// Removes a final `'s` from a lower-cased token, unless nothing would be left.
+#[inline]
+fn fold_possessive(token: &mut String) {
+    if token.len() > 2 && token.ends_with("'s") {
+        token.truncate(token.len() - 2);
+    }
+}
+
+/// Tokenizer on UAX #29 word boundaries with an ASCII fast path (see the module documentation).
+#[derive(Clone, Default)]
+pub struct OfsTokenizer {
+    token: Token,
+}
+
+impl Tokenizer for OfsTokenizer {
+    type TokenStream<'a> = OfsTokenStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> OfsTokenStream<'a> {
+        self.token.reset();
+        OfsTokenStream {
+            text,
+            token: &mut self.token,
+            cursor: 0,
+            fast_end: 0,
+            slow: None,
+            planned: 0,
+        }
+    }
+}
+
+/// The [`TokenStream`] of [`OfsTokenizer`].
+///
+/// The text is consumed in stretches: `text[cursor..fast_end]` is scanned by the ASCII scanner,
+/// then the words of the slow stretch (if any) are read from `slow`; `planned` is where the next
+/// stretch begins, always a safe split point.
+pub struct OfsTokenStream<'a> {
+    text: &'a str,
+    token: &'a mut Token,
+    cursor: usize,
+    fast_end: usize,
+    slow: Option<SlowStretch<'a>>,
+    planned: usize,
+}
+
+/// A stretch of text segmented by `unicode_word_indices()`; `base` is its offset in the text.
+struct SlowStretch<'a> {
+    base: usize,
+    words: UnicodeWordIndices<'a>,
+}
+
+impl TokenStream for OfsTokenStream<'_> {
+    fn advance(&mut self) -> bool {
+        loop {
+            if let Some((from, to)) =
+                next_ascii_word(self.text.as_bytes(), &mut self.cursor, self.fast_end)
+            {
+                let token = &mut *self.token;
+                token.text.clear();
+                token.text.push_str(&self.text[from..to]);
+                token.text.make_ascii_lowercase();
+                fold_possessive(&mut token.text);
+                self.emit(from, to);
+                return true;
+            }
+            if let Some(slow) = &mut self.slow {
+                if let Some((offset, word)) = slow.words.next() {
+                    let from = slow.base + offset;
+                    normalise(word, &mut self.token.text);
+                    self.emit(from, from + word.len());
+                    return true;
+                }
+                self.slow = None;
+            }
+            if self.planned >= self.text.len() {
+                return false;
+            }
+            self.plan();
+        }
+    }
+
+    fn token(&self) -> &Token {
+        self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.token
+    }
+}
+
+impl<'a> OfsTokenStream<'a> {
+    #[inline]
+    fn emit(&mut self, from: usize, to: usize) {
+        self.token.offset_from = from;
+        self.token.offset_to = to;
+        self.token.position = self.token.position.wrapping_add(1);
+        self.token.position_length = 1;
+    }
+
+    /// Plans the next stretches from `planned`: the ASCII text up to the first non-ASCII
+    /// character's neighbourhood goes to the scanner, that neighbourhood (up to the next safe
+    /// split point) to `unicode_word_indices()`.
+    fn plan(&mut self) {
+        let text = self.text;
+        let bytes = text.as_bytes();
+        let start = self.planned;
+        self.cursor = start;
+        let Some(first_non_ascii) = find_non_ascii(bytes, start) else {
+            self.fast_end = bytes.len();
+            self.planned = bytes.len();
+            return;
+        };
+        let slow_start = slow_start(text, start, first_non_ascii);
+        let slow_end = slow_end(text, first_non_ascii);
+        self.fast_end = slow_start;
+        self.slow = Some(SlowStretch {
+            base: slow_start,
+            words: text[slow_start..slow_end].unicode_word_indices(),
+        });
+        self.planned = slow_end;
+    }
+}
+
+/// Index of the first non-ASCII byte of `bytes[from..]`.
+#[inline]
+fn find_non_ascii(bytes: &[u8], from: usize) -> Option<usize> {
+    const BLOCK: usize = 64;
+    let rest = bytes.get(from..)?;
+    let mut blocks = rest.chunks(BLOCK);
+    let mut offset = from;
+    for block in &mut blocks {
+        if !block.is_ascii() {
+            return block
+                .iter()
+                .position(|b| !b.is_ascii())
+                .map(|i| offset + i);
+        }
+        offset += block.len();
+    }
+    None
+}
+
+/// Whether `b` is ASCII whitespace as `u8::is_ascii_whitespace` has it (space, tab, LF, FF, CR).
+#[inline]
+fn is_space(b: u8) -> bool {
+    b.is_ascii_whitespace()
+}
+
+/// Whether the characters `a` and `b`, adjacent in some text, fall in the same UAX #29 segment.
+///
+/// Only called with one of them ASCII whitespace and the other not ASCII, where the answer
+/// depends on that pair alone; asks `unicode_segmentation`, so it follows its tables. When in
+/// doubt, says they join (which only makes a slow stretch longer).
+fn joins(a: char, b: char) -> bool {
+    let mut buf = [0u8; 8];
+    let a_len = a.encode_utf8(&mut buf).len();
+    let b_len = b.encode_utf8(&mut buf[a_len..]).len();
+    match std::str::from_utf8(&buf[..a_len + b_len]) {
+        Ok(pair) => pair.split_word_bounds().nth(1).is_none(),
+        Err(_) => true,
+    }
+}
+
+/// The character of `text` ending at byte `at` (`at` on a char boundary, `at > 0`).
+#[inline]
+fn char_before(text: &str, at: usize) -> Option<char> {
+    text.get(..at)?.chars().next_back()
+}
+
+/// The character of `text` starting at byte `at`.
+#[inline]
+fn char_at(text: &str, at: usize) -> Option<char> {
+    text.get(at..)?.chars().next()
+}
+
+/// Whether splitting `text` at `at`, where one of the characters around it is ASCII whitespace
+/// and the other is not, is safe: the two characters do not join.
+fn safe_split(text: &str, at: usize) -> bool {
+    match (char_before(text, at), char_at(text, at)) {
+        (Some(a), Some(b)) => (a.is_ascii() && b.is_ascii()) || !joins(a, b),
+        _ => true,
+    }
+}
+
+/// Start of the slow stretch around the non-ASCII byte at `non_ascii`, the first of
+/// `text[start..]`, where `start` is a safe split point: the start of its whitespace-delimited
+/// chunk if that is a safe split point, else the start of the whitespace before it (safe, as
+/// the character before that whitespace is ASCII and not whitespace), else `start`.
+fn slow_start(text: &str, start: usize, non_ascii: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut chunk = non_ascii;
+    while chunk > start && !is_space(bytes[chunk - 1]) {
+        chunk -= 1;
+    }
+    if chunk == start || safe_split(text, chunk) {
+        return chunk;
+    }
+    let mut space = chunk;
+    while space > start && is_space(bytes[space - 1]) {
+        space -= 1;
+    }
+    space
+}
+
+/// End of the slow stretch containing the byte `from`, which is not ASCII whitespace: the first
+/// safe split point after it (at the start or at the end of a run of whitespace), else the end
+/// of the text.
+fn slow_end(text: &str, from: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut at = from;
+    loop {
+        while at < bytes.len() && !is_space(bytes[at]) {
+            at += 1;
+        }
+        if at >= bytes.len() || safe_split(text, at) {
+            return at;
+        }
+        while at < bytes.len() && is_space(bytes[at]) {
+            at += 1;
+        }
+        if at >= bytes.len() || safe_split(text, at) {
+            return at;
+        }
+    }
+}
+
+/// Byte classes for the ASCII scanner.
+const CORE: u8 = 1; // letter, digit or '_': joins its own kind (WB5, WB8-WB10, WB13a/b)
+const ALPHA: u8 = 2; // ALetter
+const DIGIT: u8 = 4; // Numeric
+const MID_LETTER: u8 = 8; // joins two letters: ':' (MidLetter), '.' '\'' (MidNumLetQ)
+const MID_NUM: u8 = 16; // joins two digits: ',' ';' (MidNum), '.' '\'' (MidNumLetQ)
+
+const CLASS: [u8; 256] = {
+    let mut class = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        class[b] = if c.is_ascii_alphabetic() {
+            CORE | ALPHA
+        } else if c.is_ascii_digit() {
+            CORE | DIGIT
+        } else if c == b'_' {
+            CORE
+        } else if c == b':' {
+            MID_LETTER
+        } else if c == b'.' || c == b'\'' {
+            MID_LETTER | MID_NUM
+        } else if c == b',' || c == b';' {
+            MID_NUM
+        } else {
+            0
+        };
+        b += 1;
+    }
+    class
+};
+
+/// Finds the next ASCII word in `bytes[*cursor..end]` (pure ASCII, ending at a safe split
+/// point), moving `cursor` past it; `None` (and `cursor == end`) when there is none.
+#[inline]
+fn next_ascii_word(bytes: &[u8], cursor: &mut usize, end: usize) -> Option<(usize, usize)> {
+    let bytes = bytes.get(..end)?;
+    let mut i = *cursor;
+    loop {
+        while i < bytes.len() && CLASS[usize::from(bytes[i])] & CORE == 0 {
+            i += 1;
+        }
+        if i >= bytes.len() {
+            *cursor = bytes.len();
+            return None;
+        }
+        let from = i;
+        let mut alphanumeric = bytes[i] != b'_';
+        i += 1;
+        while i < bytes.len() {
+            let b = bytes[i];
+            let class = CLASS[usize::from(b)];
+            if class & CORE != 0 {
+                alphanumeric |= b != b'_';
+                i += 1;
+            } else if class & (MID_LETTER | MID_NUM) != 0 && i + 1 < bytes.len() {
+                // WB6/WB7 (letter Mid letter) and WB11/WB12 (digit Mid digit).
+                let around = CLASS[usize::from(bytes[i - 1])] & CLASS[usize::from(bytes[i + 1])];
+                let joined = (class & MID_LETTER != 0 && around & ALPHA != 0)
+                    || (class & MID_NUM != 0 && around & DIGIT != 0);
+                if joined {
+                    // The character after the Mid is a letter or digit, part of the word.
+                    i += 2;
+                } else {
+                    break;
+                }
+            } else {
+                break;
+            }
+        }
+        if alphanumeric {
+            *cursor = i;
+            return Some((from, i));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<String> {
+        tokens(text).into_iter().map(|(_, _, t)| t).collect()
+    }
+
+    fn check(text: &str, expected: &[&str]) {
+        assert_eq!(words(text), expected, "fast path on {text:?}");
+        let reference: Vec<String> = reference_tokens(text).into_iter().map(|t| t.2).collect();
+        assert_eq!(reference, expected, "reference on {text:?}");
+    }
+
+    #[test]
+    fn possessives_with_both_apostrophes() {
+        check("the children's plans", &["the", "children", "plans"]);
+        check("the Children’s plans", &["the", "children", "plans"]);
+        check("CHILDREN’S SERVICES", &["children", "services"]);
+        check("the authority‘s plan", &["the", "authority", "plan"]);
+        check("it's it’s", &["it", "it"]);
+        check("care leavers' views", &["care", "leavers", "views"]);
+    }
+
+    #[test]
+    fn contractions_other_than_s_stay() {
+        check("don't", &["don't"]);
+        check("Don’t", &["don't"]);
+        check("they’re", &["they're"]);
+    }
+
+    #[test]
+    fn abbreviations_and_numbers() {
+        check("e.g. this", &["e.g", "this"]);
+        check("i.e., that", &["i.e", "that"]);
+        check("1,165 children", &["1,165", "children"]);
+        check("22.1% of", &["22.1", "of"]);
+        check("3,4 and 3.4. and 3;4", &["3,4", "and", "3.4", "and", "3;4"]);
+        check("Section 47 enquiries", &["section", "47", "enquiries"]);
+        check("10:30 and ab:cd", &["10", "30", "and", "ab:cd"]);
+        check("key_stage_4 _ __", &["key_stage_4"]);
+    }
+
+    #[test]
+    fn hyphens_and_dashes_break() {
+        check("co-ordinated", &["co", "ordinated"]);
+        check("A*–C grades", &["a", "c", "grades"]);
+        check("2013–14", &["2013", "14"]);
+    }
+
+    #[test]
+    fn non_ascii_words() {
+        check("café's menu", &["café", "menu"]);
+        check("Café’s", &["café"]);
+        check("naïve ÉCOLE", &["naïve", "école"]);
+        check("cafe\u{301} x", &["cafe\u{301}", "x"]);
+    }
+
+    #[test]
+    fn offsets_and_positions_cover_whole_words() {
+        let text = "The Children’s  plan: don't.";
+        let mut tokenizer = OfsTokenizer::default();
+        let mut stream = tokenizer.token_stream(text);
+        let mut seen = Vec::new();
+        while let Some(token) = stream.next() {
+            seen.push((
+                token.position,
+                token.offset_from,
+                token.offset_to,
+                token.text.clone(),
+            ));
+        }
+        assert_eq!(
+            seen,
+            vec![
+                (0, 0, 3, "the".to_string()),
+                (1, 4, 16, "children".to_string()),
+                (2, 18, 22, "plan".to_string()),
+                (3, 24, 29, "don't".to_string()),
+            ]
+        );
+        assert_eq!(&text[4..16], "Children’s");
+    }
+
+    #[test]
+    fn whitespace_joined_to_marks_is_kept_exact() {
+        // U+0345 is an alphanumeric combining mark: after a space, WB4 makes " \u{345}" one
+        // segment, which is a word. Ideographic space U+3000 joins U+0020 by WB3d.
+        for text in [
+            "a \u{345}b c",
+            "a  \u{345}",
+            "\u{345} x",
+            "x\u{3000} \u{345} y",
+            "x \u{3000}\u{345} y",
+            "x\t\u{345}\n\u{345}",
+        ] {
+            assert_eq!(tokens(text), reference_tokens(text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn empty_and_blank() {
+        assert!(tokens("").is_empty());
+        assert!(tokens(" \t\n ").is_empty());
+        assert!(tokens("—").is_empty());
+    }
 }

@@ -1,0 +1,67 @@
+//! The indexer's errors: why a file was skipped (reported, never fatal), and what stops a run.
+
+use std::path::PathBuf;
+
+/// Why one input file was not indexed. The run goes on; the summary lists these.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SkipReason {
+    /// The file is empty or only whitespace.
+    #[error("empty file")]
+    Empty,
+    /// The file holds binary data (NUL bytes or control characters).
+    #[error("binary file, not text")]
+    Binary,
+    /// The file is not valid UTF-8.
+    #[error("invalid UTF-8 at byte {offset}")]
+    InvalidUtf8 {
+        /// Byte offset of the first invalid sequence.
+        offset: usize,
+    },
+    /// The file could not be read.
+    #[error("unreadable: {0}")]
+    Unreadable(String),
+    /// The input path does not exist.
+    #[error("no such file or directory")]
+    Missing,
+    /// A documentation file (SOURCES.md, README.md), not a report.
+    #[error("documentation file, not a report")]
+    Documentation,
+    /// Same bytes as a file indexed earlier in this run.
+    #[error("duplicate of {0}")]
+    Duplicate(String),
+}
+
+/// What stops an indexing run.
+#[derive(Debug, thiserror::Error)]
+pub enum IndexerError {
+    /// The index directory could not be created or opened.
+    #[error("cannot open index at {path}: {source}")]
+    Open {
+        /// The index directory.
+        path: PathBuf,
+        /// The underlying error.
+        source: tantivy::TantivyError,
+    },
+    /// The index directory holds something that is not an ofsearch index of this version.
+    #[error("{path} is not an ofsearch index of this version ({detail}); remove it or choose another --index")]
+    Incompatible {
+        /// The index directory.
+        path: PathBuf,
+        /// What is wrong.
+        detail: String,
+    },
+    /// An I/O error on the index directory.
+    #[error("{path}: {source}")]
+    Io {
+        /// The path concerned.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// tantivy failed while writing.
+    #[error("index write failed: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+    /// No input files at all.
+    #[error("no inputs given")]
+    NoInputs,
+}

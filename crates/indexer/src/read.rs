@@ -1,0 +1,94 @@
+//! Reading report files: what to read, and why a file is skipped (empty, binary, not UTF-8,
+//! unreadable) without stopping the run.
+
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::error::SkipReason;
+
+/// Extensions of report files.
+pub const EXTENSIONS: &[&str] = &["txt", "md"];
+/// Documentation files that live beside reports and are not reports.
+pub const DOC_FILES: &[&str] = &["sources.md", "readme.md"];
+
+/// A file found under the inputs, or a path that could not be walked.
+#[derive(Debug)]
+pub enum Found {
+    /// A report file to read.
+    File(PathBuf),
+    /// A path that was skipped, and why.
+    Skipped(PathBuf, SkipReason),
+}
+
+/// Walks files and folders, in a stable order, yielding `.txt` and `.md` files.
+pub fn walk(inputs: &[PathBuf]) -> Vec<Found> {
+    let mut found = Vec::new();
+    for input in inputs {
+        if !input.exists() {
+            found.push(Found::Skipped(input.clone(), SkipReason::Missing));
+            continue;
+        }
+        for entry in WalkDir::new(input).follow_links(true).sort_by_file_name() {
+            match entry {
+                Ok(entry) if entry.file_type().is_file() => {
+                    let path = entry.path();
+                    let name = path
+                        .file_name()
+                        .map(|n| n.to_string_lossy().to_lowercase())
+                        .unwrap_or_default();
+                    let ext = path
+                        .extension()
+                        .map(|e| e.to_string_lossy().to_lowercase())
+                        .unwrap_or_default();
+                    if DOC_FILES.contains(&name.as_str()) {
+                        found.push(Found::Skipped(path.to_path_buf(), SkipReason::Documentation));
+                    } else if EXTENSIONS.contains(&ext.as_str()) {
+                        found.push(Found::File(path.to_path_buf()));
+                    }
+                }
+                Ok(_) => {}
+                Err(err) => {
+                    let path = err.path().map(Path::to_path_buf).unwrap_or_else(|| input.clone());
+                    found.push(Found::Skipped(path, SkipReason::Unreadable(err.to_string())));
+                }
+            }
+        }
+    }
+    found
+}
+
+/// Decodes a report file's bytes, or says why it cannot be indexed.
+pub fn decode(bytes: &[u8]) -> Result<&str, SkipReason> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(SkipReason::Empty);
+    }
+    let head = &bytes[..bytes.len().min(8192)];
+    let controls = head
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c))
+        .count();
+    if head.contains(&0) || controls * 10 > head.len() {
+        return Err(SkipReason::Binary);
+    }
+    std::str::from_utf8(bytes).map_err(|e| SkipReason::InvalidUtf8 {
+        offset: e.valid_up_to(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_says_why() {
+        assert_eq!(decode(b"  \n\n"), Err(SkipReason::Empty));
+        assert_eq!(decode(b""), Err(SkipReason::Empty));
+        assert_eq!(decode(b"PK\x03\x04\x00\x00binary"), Err(SkipReason::Binary));
+        assert_eq!(
+            decode(b"Hartlepool \xff\xfe council"),
+            Err(SkipReason::InvalidUtf8 { offset: 11 })
+        );
+        assert_eq!(decode("Children’s services\u{c}".as_bytes()), Ok("Children’s services\u{c}"));
+    }
+}

@@ -1,0 +1,506 @@
+//! Recognising a report from its content: its type, authority, dates and the judgements printed
+//! on its front page (judgement tables, headline sentences, the Grades table of a JAR).
+
+use std::sync::LazyLock;
+
+use ofsearch_schema::{Area, Grade, ReportType};
+use regex::Regex;
+
+use crate::authority::{Authority, AuthorityTable};
+use crate::date::{date_line, dates_in, Date};
+use crate::grades::{self, normalise};
+
+/// A graded judgement found in a report.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Judgement {
+    /// The area as printed.
+    pub area: String,
+    /// The area on the canonical scale.
+    pub area_canonical: Area,
+    /// The grade on the canonical scale.
+    pub grade: Grade,
+    /// The grade as printed.
+    pub grade_printed: String,
+    /// The source line of the table row or sentence that states it.
+    #[serde(skip)]
+    pub line: Option<u32>,
+}
+
+/// What the opening of a report says about it.
+#[derive(Debug, Clone, Default)]
+pub struct Recognised {
+    /// The report type.
+    pub report_type: Option<ReportType>,
+    /// The framework edition within the type ("sif+lscb", "ilacs-2023").
+    pub framework: Option<String>,
+    /// The authority the report is about.
+    pub authority: Option<Authority>,
+    /// First day of the inspection.
+    pub inspection_start: Option<Date>,
+    /// Last day of the inspection.
+    pub inspection_end: Option<Date>,
+    /// Date of the letter, for letters.
+    pub letter_date: Option<Date>,
+    /// Publication date, where printed.
+    pub published: Option<Date>,
+    /// Graded judgements, in the order printed.
+    pub judgements: Vec<Judgement>,
+    /// Source lines (1-based, inclusive) of judgement tables, replaced by one paragraph per row.
+    pub table_lines: Vec<(u32, u32)>,
+    /// Last source line of the cover: title, dates, addressee. Its text is tagged `other`.
+    pub cover_end: u32,
+}
+
+const LETTERHEAD: &[&str] = &[
+    "aviation house",
+    "kingsway",
+    "piccadilly gate",
+    "store st",
+    "manchester m1",
+    "wc2b",
+    "ofsted.gov.uk",
+    "textphone",
+    "t 0300",
+    "direct t",
+    "direct f",
+    "better education",
+    "education and care",
+];
+
+static TYPE_PATTERNS: LazyLock<Vec<(Regex, ReportType)>> = LazyLock::new(|| {
+    use ReportType::*;
+    [
+        (r"joint area review", Jar),
+        (r"annual performance assessment", Apa),
+        (r"unannounced inspection of contact,? referral and assessment", UnannouncedCra),
+        (r"children'?s services assessment", ChildrenServicesAssessment),
+        (r"inspection of safeguarding and looked after children", SafeguardingLac),
+        (r"inspection of (?:the )?(?:local authority arrangements for )?(?:the )?protection of children", ChildProtection2012),
+        (r"inspection of (?:services for )?looked after children", Lac2012),
+        (r"re-?inspection of services for children in need of help and protection", SifReinspection),
+        (r"inspection of services for children in need of help and protection", Sif),
+        (r"review of the effectiveness of the local safeguarding children board", LscbReview),
+        (r"focused visit (?:to|of|on)", FocusedVisit),
+        (r"monitoring visit (?:to|of|on)", MonitoringVisit),
+        (r"joint targeted area inspection", Jtai),
+    ]
+    .into_iter()
+    .map(|(p, t)| (Regex::new(p).expect("static regex"), t))
+    .collect()
+});
+
+static ILACS_PATTERNS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"inspection of .{0,90}?children'?s (?:social care )?services|impact of leaders on social work practice|inspection of .{0,40}children and families trust")
+        .expect("static regex")
+});
+
+/// Recognises a report from its lines (raw source lines, 0-based index = line number - 1).
+pub fn recognise(raw: &[&str], authorities: &AuthorityTable) -> Recognised {
+    let mut r = Recognised::default();
+    let opening: Vec<(usize, &str)> = raw
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .filter(|(_, l)| {
+            let n = normalise(l);
+            !LETTERHEAD.iter().any(|p| n.contains(p))
+        })
+        .take(60)
+        .map(|(i, l)| (i, *l))
+        .collect();
+    let opening_text = normalise(
+        &opening
+            .iter()
+            .map(|(_, l)| *l)
+            .collect::<Vec<_>>()
+            .join("\n"),
+    );
+
+    r.report_type = TYPE_PATTERNS
+        .iter()
+        .filter_map(|(re, t)| re.find(&opening_text).map(|m| (m.start(), *t)))
+        .min_by_key(|(start, _)| *start)
+        .map(|(_, t)| t)
+        .or_else(|| ILACS_PATTERNS.is_match(&opening_text).then_some(ReportType::Ilacs));
+    if r.report_type == Some(ReportType::Sif) {
+        let lscb = opening_text.contains("review of the effectiveness of the local safeguarding");
+        r.framework = Some(if lscb { "sif+lscb" } else { "sif" }.to_string());
+    }
+
+    let head: String = opening
+        .iter()
+        .take(15)
+        .map(|(_, l)| *l)
+        .collect::<Vec<_>>()
+        .join("\n");
+    r.authority = authorities.find(&head).cloned();
+
+    find_dates(raw, &opening, &mut r);
+    find_judgements(raw, &opening, &mut r);
+
+    if r.report_type == Some(ReportType::Ilacs) {
+        let printed_in_care_and_leavers = r
+            .judgements
+            .iter()
+            .any(|j| normalise(&j.area).contains("children in care and care leavers"));
+        let leavers = r.judgements.iter().any(|j| j.area_canonical == Area::CareLeavers);
+        let overall = r.judgements.iter().any(|j| j.area_canonical == Area::Overall);
+        r.framework = if printed_in_care_and_leavers {
+            Some("ilacs-2018".into())
+        } else if leavers && overall {
+            Some("ilacs-2023".into())
+        } else if leavers {
+            Some("ilacs-2026".into())
+        } else {
+            None
+        };
+    }
+    r
+}
+
+static INSPECTION_DATES: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*inspection dates?\s*:?\s*(.*)$").expect("static regex")
+});
+static CONDUCTED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:conducted|carried out|took place|undertaken) (?:on|between|from) ([^.]{4,60})")
+        .expect("static regex")
+});
+static PUBLISHED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:report )?published:?\s+(\d{1,2}\s+[a-z]+\s+\d{4})").expect("static regex")
+});
+
+fn find_dates(raw: &[&str], opening: &[(usize, &str)], r: &mut Recognised) {
+    for (k, (i, line)) in opening.iter().enumerate() {
+        if let Some(c) = INSPECTION_DATES.captures(line) {
+            let mut text = c[1].to_string();
+            // A range may wrap onto the next line: "... and 28 – 30\nJanuary 2014".
+            if let Some((_, next)) = opening.get(k + 1) {
+                if !text.trim_end().ends_with(|ch: char| ch.is_ascii_digit()) || dates_in(&text).len() < 2 {
+                    if dates_in(next).is_empty() || next.trim().len() < 30 {
+                        text.push(' ');
+                        text.push_str(next);
+                    }
+                }
+            }
+            let found = dates_in(&text);
+            r.inspection_start = found.first().copied();
+            r.inspection_end = found.last().copied();
+            r.cover_end = r.cover_end.max(line_no(*i));
+            break;
+        }
+    }
+    for (i, line) in opening.iter().take(25) {
+        if let Some(date) = date_line(line) {
+            r.letter_date = Some(date);
+            r.cover_end = r.cover_end.max(line_no(*i));
+            break;
+        }
+    }
+    if r.inspection_end.is_none() {
+        let body: String = raw.iter().take(80).copied().collect::<Vec<_>>().join(" ");
+        if let Some(c) = CONDUCTED.captures(&body) {
+            let found = dates_in(&c[1]);
+            r.inspection_start = found.first().copied();
+            r.inspection_end = found.last().copied();
+        }
+    }
+    for (k, (_, line)) in opening.iter().enumerate() {
+        if let Some(c) = PUBLISHED.captures(line) {
+            r.published = dates_in(&c[1]).first().copied();
+            break;
+        }
+        // A JAR's cover table: "Audience  Published  Reference no." over "All  13 March 2007  805".
+        if normalise(line).contains("published") && line.contains('\t') {
+            if let Some((_, next)) = opening.get(k + 1) {
+                r.published = dates_in(next).first().copied();
+            }
+            break;
+        }
+    }
+    for (i, line) in opening.iter() {
+        let n = normalise(line);
+        if n.starts_with("dear ") || n.starts_with("lead inspector") || n.starts_with("his majesty") || n.starts_with("her majesty") {
+            r.cover_end = r.cover_end.max(line_no(*i));
+        }
+    }
+}
+
+fn line_no(index: usize) -> u32 {
+    u32::try_from(index + 1).unwrap_or(u32::MAX)
+}
+
+static GRADE_CELL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:requires? improvement(?: to be good)?|outstanding|good|inadequate|adequate|performs? (?:excellently|well|adequately|poorly)(?: \(\d\))?|[1-4])$")
+        .expect("static regex")
+});
+static CELL_GAP: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\t+|\s{3,}").expect("static regex"));
+static TABLE_HEAD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^\s*judge?ments?\s+grades?\s*$").expect("static regex"));
+static SIF_ROW: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:[1-3]|2\.[12])\.?\s+(?:children|adoption|experiences|leadership)")
+        .expect("static regex")
+});
+static OVERALL_SENTENCE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:the overall judge?ment is|children's services in [^.]{2,80}? (?:are|is)|outcomes for children and young people in [^.]{2,40}? (?:are|is))\s+(?:judged to be )?(requires? improvement(?: to be good)?|outstanding|good|inadequate|adequate)|children's services in [^.]{2,80}? (requires? improvement(?: to be good)?)")
+        .expect("static regex")
+});
+static LSCB_SENTENCE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:the judge?ment for )?the effectiveness of the (?:local safeguarding children'?s? board(?: \(lscb\))?|lscb) (?:is |are )?(?:judged to be )?(requires? improvement(?: to be good)?|outstanding|good|inadequate)")
+        .expect("static regex")
+});
+static CSA_ROW: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(children'?s services assessment)\s*\t+\s*(performs? \w+(?: \(\d\))?)")
+        .expect("static regex")
+});
+
+/// Splits a table line into cells at tabs or runs of three or more spaces.
+fn cells(line: &str) -> Vec<&str> {
+    CELL_GAP
+        .split(line.trim())
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect()
+}
+
+fn push(r: &mut Recognised, area_text: &str, grade_text: &str, line: u32) {
+    let area_text = area_text.trim().trim_start_matches(|c: char| c.is_ascii_digit() || c == '.').trim();
+    let area_norm = normalise(area_text);
+    let Some((area, _, _)) = grades::area_in(&area_norm) else { return };
+    let grade_norm = normalise(grade_text);
+    let grade = match grade_norm.parse::<u32>() {
+        Ok(n) => grades::grade_of_jar_number(n),
+        Err(_) => grades::grade_of_phrase(&grade_norm.replace(['(', ')'], "").trim_end_matches(|c: char| c.is_ascii_digit() || c == ' ').to_string()),
+    };
+    let Some(grade) = grade else { return };
+    if r.judgements.iter().any(|j| normalise(&j.area) == area_norm) {
+        return;
+    }
+    r.judgements.push(Judgement {
+        area: area_text.replace("  ", " "),
+        area_canonical: area,
+        grade,
+        grade_printed: grade_text.trim().trim_end_matches('.').to_string(),
+        line: Some(line),
+    });
+}
+
+fn find_judgements(raw: &[&str], opening: &[(usize, &str)], r: &mut Recognised) {
+    let limit = raw.len().min(opening.last().map_or(0, |(i, _)| i + 1)).max(raw.len().min(120));
+    // ILACS: "Judgement  Grade" over rows whose grade sits in the right column, sometimes on a
+    // line of its own between the two lines of the row's label.
+    if let Some(head) = raw[..limit].iter().position(|l| TABLE_HEAD.is_match(l)) {
+        let mut end = head;
+        let mut rows: Vec<(Vec<String>, Option<String>, u32)> = Vec::new();
+        let mut current: (Vec<String>, Option<String>, u32) = (Vec::new(), None, 0);
+        for (i, line) in raw.iter().enumerate().skip(head + 1).take(40) {
+            let trimmed = line.trim();
+            if trimmed.is_empty() {
+                if !current.0.is_empty() || current.1.is_some() {
+                    rows.push(std::mem::take(&mut current));
+                }
+                continue;
+            }
+            if !line.starts_with([' ', '\t']) {
+                break;
+            }
+            end = i;
+            if current.0.is_empty() && current.1.is_none() {
+                current.2 = line_no(i);
+            }
+            for cell in cells(line) {
+                if GRADE_CELL.is_match(cell) && current.1.is_none() {
+                    current.1 = Some(cell.to_string());
+                } else {
+                    current.0.push(cell.to_string());
+                }
+            }
+        }
+        if !current.0.is_empty() || current.1.is_some() {
+            rows.push(current);
+        }
+        for (label, grade, line) in rows {
+            if let Some(grade) = grade {
+                push(r, &label.join(" "), &grade, line);
+            }
+        }
+        r.table_lines.push((line_no(head), line_no(end)));
+        r.cover_end = r.cover_end.max(line_no(end));
+    }
+
+    // SIF: numbered rows "1. Children who need help and protection   Good", some wrapped with
+    // the grade on a line of its own.
+    let mut i = 0;
+    let mut first_row = None;
+    let mut last_row = 0;
+    while i < limit.min(90) {
+        if !SIF_ROW.is_match(raw[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut label = Vec::new();
+        let mut grade = None;
+        let mut j = i;
+        while j < raw.len() && !raw[j].trim().is_empty() && (j == i || !SIF_ROW.is_match(raw[j])) {
+            for cell in cells(raw[j]) {
+                if GRADE_CELL.is_match(cell) && grade.is_none() && !cell.chars().all(|c| c.is_ascii_digit()) {
+                    grade = Some(cell.to_string());
+                } else {
+                    label.push(cell.to_string());
+                }
+            }
+            j += 1;
+        }
+        if let Some(grade) = grade {
+            push(r, &label.join(" "), &grade, line_no(start));
+            first_row.get_or_insert(start);
+            last_row = j - 1;
+        }
+        i = j.max(i + 1);
+    }
+    if let Some(first) = first_row {
+        r.table_lines.push((line_no(first), line_no(last_row)));
+    }
+
+    // Headline sentences on the cover.
+    let cover: String = normalise(
+        &opening
+            .iter()
+            .take(45)
+            .map(|(_, l)| *l)
+            .collect::<Vec<_>>()
+            .join(" "),
+    );
+    if !r.judgements.iter().any(|j| j.area_canonical == Area::Overall) {
+        if let Some(c) = OVERALL_SENTENCE.captures(&cover) {
+            if let Some(g) = c.get(1).or_else(|| c.get(2)) {
+                let line = opening
+                    .iter()
+                    .find(|(_, l)| {
+                        let n = normalise(l);
+                        n.contains("overall judge") || n.contains("children's services in") || n.starts_with("outcomes for children")
+                    })
+                    .map(|(i, _)| line_no(*i));
+                if let Some(grade) = grades::grade_of_phrase(g.as_str()) {
+                    r.judgements.insert(
+                        0,
+                        Judgement {
+                            area: "Overall judgement".into(),
+                            area_canonical: Area::Overall,
+                            grade,
+                            grade_printed: g.as_str().to_string(),
+                            line,
+                        },
+                    );
+                }
+            }
+        }
+    }
+    if !r.judgements.iter().any(|j| j.area_canonical == Area::SafeguardingPartnership) {
+        if let Some(c) = LSCB_SENTENCE.captures(&cover) {
+            if let Some(grade) = grades::grade_of_phrase(&c[1]) {
+                r.judgements.push(Judgement {
+                    area: "Effectiveness of the Local Safeguarding Children Board".into(),
+                    area_canonical: Area::SafeguardingPartnership,
+                    grade,
+                    grade_printed: c[1].to_string(),
+                    line: None,
+                });
+            }
+        }
+    }
+
+    // Children's services assessment letters: "Children's services assessment  Performs well (3)".
+    for (i, line) in opening {
+        if let Some(c) = CSA_ROW.captures(line) {
+            let printed = c[2].to_string();
+            let phrase = normalise(&printed);
+            let phrase = phrase.split(" (").next().unwrap_or_default();
+            if let Some(grade) = grades::grade_of_phrase(phrase) {
+                r.judgements.push(Judgement {
+                    area: c[1].to_string(),
+                    area_canonical: Area::Overall,
+                    grade,
+                    grade_printed: printed,
+                    line: Some(line_no(*i)),
+                });
+            }
+        }
+    }
+
+    // A JAR's "Grades" table: "Being healthy  3" (4 best); the first number is local services
+    // overall.
+    if let Some(grades_at) = raw.iter().position(|l| {
+        let n = normalise(l);
+        n == "## grades" || n == "grades"
+    }) {
+        for (i, line) in raw.iter().enumerate().skip(grades_at + 1).take(30) {
+            let n = normalise(line);
+            if n.starts_with('#') || n == "recommendations" {
+                break;
+            }
+            let parts: Vec<&str> = line.split('\t').map(str::trim).collect();
+            if parts.len() < 2 || parts[0].is_empty() {
+                continue;
+            }
+            if let Some(grade) = parts[1..].iter().find(|p| !p.is_empty()) {
+                if grade.parse::<u32>().is_ok() && parts[1].parse::<u32>().is_ok() {
+                    push(r, parts[0], grade, line_no(i));
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn recognise_text(text: &str) -> Recognised {
+        let raw: Vec<&str> = text.split('\n').collect();
+        recognise(&raw, AuthorityTable::bundled())
+    }
+
+    #[test]
+    fn ilacs_table_with_grades_between_label_lines() {
+        let r = recognise_text("Thurrock Council\nInspection of children’s social care services\nInspection dates: 11 November 2019 to 22 November 2019\n\nLead inspector: Brenda McLaughlin\n\n Judgement                                    Grade\n\n The impact of leaders on social work practice with children\n                                               Good\n and families\n\n The experiences and progress of children in care and care\n                                               Requires improvement to be good\n leavers\n\n Overall effectiveness                         Good\n\nSince the last inspection in 2016");
+        assert_eq!(r.report_type, Some(ReportType::Ilacs));
+        assert_eq!(r.framework.as_deref(), Some("ilacs-2018"));
+        assert_eq!(r.authority.map(|a| a.name), Some("Thurrock".to_string()));
+        assert_eq!(r.inspection_end.map(|d| d.to_string()).as_deref(), Some("2019-11-22"));
+        let got: Vec<(Area, Grade, String)> = r
+            .judgements
+            .iter()
+            .map(|j| (j.area_canonical, j.grade, j.area.clone()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (Area::Leadership, Grade::Good, "The impact of leaders on social work practice with children and families".to_string()),
+                (Area::ChildrenInCare, Grade::RequiresImprovement, "The experiences and progress of children in care and care leavers".to_string()),
+                (Area::Overall, Grade::Good, "Overall effectiveness".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn sif_cover_with_wrapped_rows() {
+        let r = recognise_text("Telford and Wrekin Council\nInspection of services for children in need of help and\nprotection, children looked after and care leavers\nand\nReview of the effectiveness of the Local Safeguarding Children\nBoard1\nInspection date: 13 June 2016 to 7 July 2016\nReport published: 26 August 2016\n\n\nChildren’s services in Telford and Wrekin require improvement\nto be good\n1. Children who need help and protection                               Requires improvement\n\n2. Children looked after and achieving\n                                                                       Requires improvement\n   permanence\n\n          2.1 Adoption performance                                     Good\n\n3. Leadership, management and governance                               Requires improvement\n\nThe effectiveness of the Local Safeguarding Children Board (LSCB) is good.");
+        assert_eq!(r.report_type, Some(ReportType::Sif));
+        assert_eq!(r.framework.as_deref(), Some("sif+lscb"));
+        assert_eq!(r.published.map(|d| d.to_string()).as_deref(), Some("2016-08-26"));
+        let got: Vec<(Area, Grade)> = r.judgements.iter().map(|j| (j.area_canonical, j.grade)).collect();
+        assert_eq!(
+            got,
+            [
+                (Area::Overall, Grade::RequiresImprovement),
+                (Area::HelpAndProtection, Grade::RequiresImprovement),
+                (Area::ChildrenInCare, Grade::RequiresImprovement),
+                (Area::Adoption, Grade::Good),
+                (Area::Leadership, Grade::RequiresImprovement),
+                (Area::SafeguardingPartnership, Grade::Good),
+            ]
+        );
+    }
+}

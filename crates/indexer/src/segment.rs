@@ -1,0 +1,437 @@
+//! From clean lines to blocks: headings, paragraphs, bullet items, table rows and footnotes,
+//! with paragraphs that page breaks cut in two joined again and line-end hyphens resolved.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::headings::{self, HeadingInfo};
+use crate::lines::Line;
+
+/// What a block is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BlockKind {
+    /// A heading, with what it says about the text beneath.
+    Heading(HeadingInfo),
+    /// A paragraph of prose (numbered or not).
+    Paragraph,
+    /// A bullet item.
+    Bullet,
+    /// A row of a table (cells joined with " | ").
+    Table,
+    /// A footnote.
+    Footnote,
+}
+
+/// A unit of the report's text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    /// What it is.
+    pub kind: BlockKind,
+    /// Its text, lines joined, debris removed.
+    pub text: String,
+    /// The report's own paragraph number ("24"), if printed.
+    pub number: Option<String>,
+    /// 1-based line of the block's first line in the source file.
+    pub line: u32,
+    /// Source lines the block spans, first and last (inclusive).
+    pub last_line: u32,
+}
+
+static BULLET: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:[-*•▪◼■●○◦·–➢✓]|[\u{F000}-\u{F0FF}]|o\s)\s*").expect("static regex")
+});
+static NUMBERED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(\d{1,3})\.\s+(\S.*)$").expect("static regex"));
+static TABLE_GAP: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\S\s{4,}\S").expect("static regex"));
+static CELL_SPLIT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s{4,}").expect("static regex"));
+
+#[derive(Debug)]
+enum Start {
+    Bullet(String),
+    Numbered(String, String),
+    Table,
+    Plain,
+}
+
+fn classify(line: &Line) -> Start {
+    let t = line.text.as_str();
+    if let Some(m) = BULLET.find(t) {
+        let rest = &t[m.end()..];
+        // A lone dash or a hyphenated word is not a bullet: "- " must be followed by text.
+        if m.end() > 0 && !rest.is_empty() && (m.as_str().ends_with(char::is_whitespace) || !t.starts_with('-')) {
+            return Start::Bullet(rest.to_string());
+        }
+    }
+    if TABLE_GAP.is_match(t) {
+        return Start::Table;
+    }
+    if let Some(c) = NUMBERED.captures(t) {
+        return Start::Numbered(c[1].to_string(), c[2].to_string());
+    }
+    Start::Plain
+}
+
+#[derive(Debug)]
+struct Open {
+    kind: BlockKind,
+    number: Option<String>,
+    lines: Vec<(String, u32)>,
+    page_break_before: bool,
+    marked_heading: bool,
+}
+
+/// Splits clean lines into blocks.
+pub fn blocks(lines: &[Line]) -> Vec<Block> {
+    let vocabulary = vocabulary(lines);
+    let mut raw: Vec<(Block, bool)> = Vec::new(); // (block, page break before)
+    let mut open: Option<Open> = None;
+    let mut gap = true;
+    for line in lines {
+        if line.is_blank() {
+            close(&mut open, &mut raw, &vocabulary);
+            gap = true;
+            continue;
+        }
+        if line.footnote {
+            let is_mark = line.text.len() <= 2 && line.text.chars().all(|c| c.is_ascii_digit());
+            let continues = matches!(&open, Some(o) if o.kind == BlockKind::Footnote) && !gap && !is_mark;
+            if !continues {
+                close(&mut open, &mut raw, &vocabulary);
+                open = Some(Open {
+                    kind: BlockKind::Footnote,
+                    number: None,
+                    lines: Vec::new(),
+                    page_break_before: line.page_break_before,
+                    marked_heading: false,
+                });
+            }
+            if !is_mark {
+                if let Some(o) = open.as_mut() {
+                    o.lines.push((line.text.clone(), line.no));
+                }
+            }
+            gap = false;
+            continue;
+        }
+        let start = classify(line);
+        let continues = !gap
+            && !line.page_break_before
+            && !line.marked_heading
+            && matches!(start, Start::Plain)
+            && matches!(&open, Some(o) if !o.marked_heading && o.kind != BlockKind::Footnote);
+        if continues {
+            if let Some(o) = open.as_mut() {
+                o.lines.push((line.text.clone(), line.no));
+            }
+        } else {
+            close(&mut open, &mut raw, &vocabulary);
+            let (kind, number, text) = match start {
+                Start::Bullet(rest) => (BlockKind::Bullet, None, rest),
+                Start::Numbered(n, rest) => (BlockKind::Paragraph, Some(n), rest),
+                Start::Table => (BlockKind::Table, None, line.text.clone()),
+                Start::Plain => (BlockKind::Paragraph, None, line.text.clone()),
+            };
+            open = Some(Open {
+                kind,
+                number,
+                lines: vec![(text, line.no)],
+                page_break_before: line.page_break_before,
+                marked_heading: line.marked_heading,
+            });
+        }
+        gap = false;
+    }
+    close(&mut open, &mut raw, &vocabulary);
+    join_continuations(raw, &vocabulary)
+}
+
+/// Closes the open block: peels known headings off the front of a paragraph, then pushes what
+/// is left.
+fn close(open: &mut Option<Open>, out: &mut Vec<(Block, bool)>, vocabulary: &HashSet<String>) {
+    let Some(o) = open.take() else { return };
+    if o.lines.is_empty() {
+        return;
+    }
+    let mut lines = o.lines;
+    let mut page_break = o.page_break_before;
+    if o.kind == BlockKind::Paragraph && o.number.is_none() {
+        // Peel headings: the shortest run of 1-3 leading lines that is a complete known heading.
+        loop {
+            let mut peeled = None;
+            for k in 1..=lines.len().min(3) {
+                let text = join_lines(&lines[..k], vocabulary);
+                if let Some(info) = headings::known(&text) {
+                    let prefer_longer = info.grade.is_none()
+                        && info.area.is_some()
+                        && k < lines.len().min(3)
+                        && headings::known(&join_lines(&lines[..k + 1], vocabulary))
+                            .is_some_and(|longer| longer.grade.is_some());
+                    if !prefer_longer {
+                        peeled = Some((k, text, info));
+                        break;
+                    }
+                }
+            }
+            let Some((k, text, info)) = peeled else { break };
+            out.push((
+                Block {
+                    kind: BlockKind::Heading(info),
+                    text,
+                    number: None,
+                    line: lines[0].1,
+                    last_line: lines[k - 1].1,
+                },
+                page_break,
+            ));
+            page_break = false;
+            lines.drain(..k);
+            if lines.is_empty() {
+                return;
+            }
+        }
+        if o.marked_heading && lines.len() == 1 {
+            out.push((
+                Block {
+                    kind: BlockKind::Heading(headings::generic()),
+                    text: lines[0].0.clone(),
+                    number: None,
+                    line: lines[0].1,
+                    last_line: lines[0].1,
+                },
+                page_break,
+            ));
+            return;
+        }
+    }
+    let text = if o.kind == BlockKind::Table {
+        lines
+            .iter()
+            .map(|(l, _)| CELL_SPLIT.split(l.trim()).collect::<Vec<_>>().join(" | "))
+            .collect::<Vec<_>>()
+            .join(" ")
+    } else {
+        join_lines(&lines, vocabulary)
+    };
+    out.push((
+        Block {
+            kind: o.kind,
+            text,
+            number: o.number,
+            line: lines[0].1,
+            last_line: lines[lines.len() - 1].1,
+        },
+        page_break,
+    ));
+}
+
+/// Joins a block's lines with spaces, rejoining words hyphenated at line ends.
+fn join_lines(lines: &[(String, u32)], vocabulary: &HashSet<String>) -> String {
+    let mut text = String::new();
+    for (line, _) in lines {
+        let line = line.trim();
+        if text.is_empty() {
+            text.push_str(line);
+            continue;
+        }
+        append(&mut text, line, vocabulary);
+    }
+    text
+}
+
+/// Appends `next` to `text` across a line end: with a space, or, after a hyphen between letters,
+/// with none (keeping the hyphen unless the document spells the word without it).
+fn append(text: &mut String, next: &str, vocabulary: &HashSet<String>) {
+    let bytes = text.as_bytes();
+    let hyphenated = bytes.len() >= 2
+        && bytes[bytes.len() - 1] == b'-'
+        && bytes[bytes.len() - 2].is_ascii_alphabetic()
+        && next.starts_with(|c: char| c.is_ascii_lowercase());
+    if hyphenated {
+        let head: String = text[..text.len() - 1]
+            .chars()
+            .rev()
+            .take_while(|c| c.is_alphabetic())
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        let tail: String = next.chars().take_while(|c| c.is_alphabetic()).collect();
+        let solid = format!("{head}{tail}").to_lowercase();
+        let split = format!("{head}-{tail}").to_lowercase();
+        if vocabulary.contains(&solid) && !vocabulary.contains(&split) {
+            text.pop();
+        }
+        text.push_str(next);
+    } else {
+        text.push(' ');
+        text.push_str(next);
+    }
+}
+
+/// Lower-cased words of the document (with inner hyphens), to decide line-end hyphens.
+fn vocabulary(lines: &[Line]) -> HashSet<String> {
+    let mut words = HashSet::new();
+    for line in lines {
+        let mut parts = line.text.split_whitespace().peekable();
+        while let Some(w) = parts.next() {
+            // The last word of a line ending in '-' is not evidence of anything.
+            if parts.peek().is_none() && w.ends_with('-') {
+                continue;
+            }
+            let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+            if w.len() > 2 {
+                words.insert(w.to_lowercase());
+            }
+        }
+    }
+    words
+}
+
+/// Whether text ends a sentence (or a list lead-in), ignoring closing quotes and brackets.
+pub fn ends_sentence(text: &str) -> bool {
+    let t = text.trim_end_matches(|c: char| {
+        c.is_whitespace() || matches!(c, '"' | '\'' | '’' | '”' | ')' | ']' | '*')
+    });
+    t.ends_with(['.', '!', '?', ':', ';'])
+}
+
+/// Joins paragraphs that a page break (or a stray blank line) cut in two, looking past
+/// footnotes; then turns unjoined standalone title-like lines into headings.
+fn join_continuations(raw: Vec<(Block, bool)>, vocabulary: &HashSet<String>) -> Vec<Block> {
+    let mut out: Vec<Block> = Vec::with_capacity(raw.len());
+    let mut single_line: Vec<bool> = Vec::with_capacity(raw.len());
+    for (block, page_break) in raw {
+        if block.kind == BlockKind::Paragraph && block.number.is_none() {
+            let target = out
+                .iter()
+                .rposition(|b| b.kind != BlockKind::Footnote);
+            if let Some(t) = target {
+                let prev = &out[t];
+                let first = block.text.chars().next().unwrap_or(' ');
+                let continuable = matches!(prev.kind, BlockKind::Paragraph | BlockKind::Bullet)
+                    && !ends_sentence(&prev.text);
+                let lower = first.is_lowercase();
+                let across_page = page_break
+                    && first.is_alphabetic()
+                    && prev.kind == BlockKind::Paragraph
+                    && prev
+                        .text
+                        .trim_end()
+                        .ends_with(|c: char| c.is_alphabetic() || c == ',')
+                    && headings::known(&block.text).is_none();
+                if continuable && (lower || across_page) {
+                    let prev = &mut out[t];
+                    append(&mut prev.text, &block.text, vocabulary);
+                    prev.last_line = block.last_line;
+                    single_line[t] = false;
+                    continue;
+                }
+            }
+        }
+        single_line.push(block.line == block.last_line);
+        out.push(block);
+    }
+    for (block, single) in out.iter_mut().zip(single_line) {
+        if single
+            && block.kind == BlockKind::Paragraph
+            && block.number.is_none()
+            && headings::looks_like_heading(&block.text)
+        {
+            block.kind = BlockKind::Heading(headings::generic());
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lines::prepare;
+
+    fn check(text: &str, expect: &[&str]) {
+        let got: Vec<String> = blocks(&prepare(text))
+            .iter()
+            .map(|b| {
+                let tag = match &b.kind {
+                    BlockKind::Heading(_) => "H",
+                    BlockKind::Paragraph => "P",
+                    BlockKind::Bullet => "B",
+                    BlockKind::Table => "T",
+                    BlockKind::Footnote => "F",
+                };
+                match &b.number {
+                    Some(n) => format!("{tag}{n} {}", b.text),
+                    None => format!("{tag} {}", b.text),
+                }
+            })
+            .collect();
+        assert_eq!(got, expect);
+    }
+
+    #[test]
+    fn page_break_cut_is_rejoined() {
+        check(
+            "- An effective service. Good communication between the\n\n\n\nout of hours and day time services ensures families receive a seamless service.\n\n- Next item.",
+            &[
+                "B An effective service. Good communication between the out of hours and day time services ensures families receive a seamless service.",
+                "B Next item.",
+            ],
+        );
+    }
+
+    #[test]
+    fn pdftotext_numbered_paragraphs_across_pages_and_footnotes() {
+        let mut text = String::from("The experiences and progress of children who need help and\nprotection: requires improvement to be good\n1. Children have access to a wide range of\n   early help. This means that for some\n\n\n1\n  The areas for improvement are cross-referenced.\nInspection of Sefton\n23 June to 4 July 2025\n   2\n");
+        text.push_str("\u{c}    children they do not receive the support that they need.\n\n2. Early help assessments are propor-\n   tionate and well-\n   being is good.\nInspection of Sefton\n23 June to 4 July 2025\n   3\n");
+        text.push_str("\u{c}3. Third.\nInspection of Sefton\n23 June to 4 July 2025\n   4\n\u{c}4. Fourth.\nInspection of Sefton\n23 June to 4 July 2025\n   5\n");
+        check(
+            &text,
+            &[
+                "H The experiences and progress of children who need help and protection: requires improvement to be good",
+                "P1 Children have access to a wide range of early help. This means that for some children they do not receive the support that they need.",
+                "F The areas for improvement are cross-referenced.",
+                "P2 Early help assessments are propor-tionate and well-being is good.",
+                "P3 Third.",
+                "P4 Fourth.",
+            ],
+        );
+    }
+
+    #[test]
+    fn headings_are_peeled_and_lists_kept_apart() {
+        check(
+            "Section 1: the local authority\nSummary of key findings\nThis local authority is good because\n\n  1.   When children need help\n       they get it.\n\nStrengths\n\n- For children under five, good.\n- Primary schools are good",
+            &[
+                "H Section 1: the local authority",
+                "H Summary of key findings",
+                "P This local authority is good because",
+                "P1 When children need help they get it.",
+                "H Strengths",
+                "B For children under five, good.",
+                "B Primary schools are good",
+            ],
+        );
+    }
+
+    #[test]
+    fn hyphen_dropped_only_when_the_document_spells_the_word_solid() {
+        check(
+            "Work is proportionate. Assessments are propor-\ntionate and decision-\nmaking is swift.",
+            &["P Work is proportionate. Assessments are proportionate and decision-making is swift."],
+        );
+    }
+
+    #[test]
+    fn tables_and_lowercase_continuations_across_one_blank_line() {
+        check(
+            "Children's services assessment\tPerforms well (3)\n\nChildren's services staff\n\nreceive good support.",
+            &[
+                "T Children's services assessment | Performs well (3)",
+                "P Children's services staff receive good support.",
+            ],
+        );
+    }
+}

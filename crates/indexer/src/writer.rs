@@ -1,0 +1,1 @@
+pub struct IndexOptions; pub struct Summary; pub fn index_paths() {}
