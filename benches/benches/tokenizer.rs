@@ -48,6 +48,14 @@ fn tokenizers(c: &mut Criterion) {
     group.bench_function("ofs_tokenizer", |b| {
         b.iter(|| drain(&mut ofs, black_box(&text)))
     });
+    // The same text with every non-ASCII character replaced by a space: the fast path alone.
+    let ascii: String = text
+        .chars()
+        .map(|c| if c.is_ascii() { c } else { ' ' })
+        .collect();
+    group.bench_function("ofs_tokenizer_ascii_only", |b| {
+        b.iter(|| drain(&mut ofs, black_box(&ascii)))
+    });
     let mut simple = SimpleTokenizer::default();
     group.bench_function("tantivy_simple", |b| {
         b.iter(|| drain(&mut simple, black_box(&text)))

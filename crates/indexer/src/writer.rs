@@ -1,1 +1,316 @@
-pub struct IndexOptions; pub struct Summary; pub fn index_paths() {}
+//! Writing the index: walk the inputs, parse reports on every core, replace each report's
+//! documents (so re-indexing never duplicates), and commit once at the end, so that a failed run
+//! leaves the previous index as it was.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use ofsearch_schema::schema::{facet, RECORD_PARAGRAPH, RECORD_REPORT};
+use ofsearch_schema::{build_schema, register_tokenizers, Fields, ReportType, SCHEMA_VERSION};
+use rayon::prelude::*;
+use tantivy::directory::MmapDirectory;
+use tantivy::schema::Facet;
+use tantivy::{doc, Index, IndexWriter, TantivyDocument, Term};
+
+use crate::authority::AuthorityTable;
+use crate::error::{IndexerError, SkipReason};
+use crate::read::{self, Found};
+use crate::report::{self, Parsed};
+
+/// Name of the file, beside tantivy's, that records which ofsearch schema wrote the index.
+pub const VERSION_FILE: &str = "ofsearch-version";
+
+/// How to run the indexer.
+pub struct IndexOptions<'a> {
+    /// Threads for parsing and for tantivy's writer; 0 = one per core. Default 0.
+    pub threads: usize,
+    /// Memory budget of tantivy's writer, in bytes, across all its threads. Default 256 MiB.
+    pub memory_budget: usize,
+    /// Called with (files done, files total) as files finish. Default: none.
+    pub progress: Option<&'a (dyn Fn(usize, usize) + Sync)>,
+}
+
+impl Default for IndexOptions<'_> {
+    fn default() -> Self {
+        IndexOptions {
+            threads: 0,
+            memory_budget: 256 << 20,
+            progress: None,
+        }
+    }
+}
+
+/// What a run did.
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub struct Summary {
+    /// Reports indexed, by report type name.
+    pub reports_by_type: BTreeMap<String, usize>,
+    /// Reports indexed.
+    pub reports: usize,
+    /// Paragraph documents written.
+    pub paragraphs: usize,
+    /// Files of an unrecognised format (indexed as `unknown`).
+    pub unknown: Vec<String>,
+    /// Files not indexed, with the reason.
+    pub skipped: Vec<(String, String)>,
+    /// Bytes of report text read.
+    pub bytes: u64,
+    /// Wall-clock time.
+    #[serde(skip)]
+    pub elapsed: Duration,
+    /// Documents in the index after the run (reports and paragraphs).
+    pub documents_in_index: u64,
+}
+
+/// Opens the index in `dir`, creating it (and the directory) if absent.
+pub fn open_or_create(dir: &Path) -> Result<Index, IndexerError> {
+    let io = |source| IndexerError::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
+    std::fs::create_dir_all(dir).map_err(io)?;
+    let version_file = dir.join(VERSION_FILE);
+    let has_meta = dir.join("meta.json").exists();
+    if has_meta {
+        let version = std::fs::read_to_string(&version_file).unwrap_or_default();
+        if version.trim() != SCHEMA_VERSION.to_string() {
+            return Err(IndexerError::Incompatible {
+                path: dir.to_path_buf(),
+                detail: format!(
+                    "schema version '{}', this ofsearch writes {SCHEMA_VERSION}",
+                    version.trim()
+                ),
+            });
+        }
+    } else if std::fs::read_dir(dir).map_err(io)?.next().is_some() {
+        return Err(IndexerError::Incompatible {
+            path: dir.to_path_buf(),
+            detail: "the directory is not empty and holds no index".into(),
+        });
+    }
+    let directory = MmapDirectory::open(dir).map_err(|e| IndexerError::Open {
+        path: dir.to_path_buf(),
+        source: e.into(),
+    })?;
+    let index = Index::open_or_create(directory, build_schema()).map_err(|source| {
+        IndexerError::Open {
+            path: dir.to_path_buf(),
+            source,
+        }
+    })?;
+    std::fs::write(&version_file, SCHEMA_VERSION.to_string()).map_err(io)?;
+    register_tokenizers(&index);
+    Ok(index)
+}
+
+/// A path as recorded in the index: relative to the working directory when under it.
+fn display_path(path: &Path) -> String {
+    let absolute = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let relative = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| std::fs::canonicalize(cwd).ok())
+        .and_then(|cwd| absolute.strip_prefix(cwd).ok().map(Path::to_path_buf));
+    relative.unwrap_or(absolute).to_string_lossy().into_owned()
+}
+
+enum Outcome {
+    Indexed(Box<Parsed>, u64),
+    Skipped(String, SkipReason),
+}
+
+/// Indexes every `.txt` and `.md` report under `inputs` into the index at `index_dir`.
+pub fn index_paths(
+    inputs: &[PathBuf],
+    index_dir: &Path,
+    options: &IndexOptions<'_>,
+) -> Result<Summary, IndexerError> {
+    if inputs.is_empty() {
+        return Err(IndexerError::NoInputs);
+    }
+    let started = Instant::now();
+    let index = open_or_create(index_dir)?;
+    let fields = Fields::new(&index.schema()).map_err(|e| IndexerError::Incompatible {
+        path: index_dir.to_path_buf(),
+        detail: e.to_string(),
+    })?;
+    let threads = if options.threads == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        options.threads
+    };
+    let mut writer: IndexWriter =
+        index.writer_with_num_threads(threads, options.memory_budget.max(threads * (16 << 20)))?;
+
+    let mut summary = Summary::default();
+    let mut files = Vec::new();
+    for found in read::walk(inputs) {
+        match found {
+            Found::File(path) => files.push(path),
+            Found::Skipped(path, reason) => summary
+                .skipped
+                .push((display_path(&path), reason.to_string())),
+        }
+    }
+    let total = files.len();
+    let done = AtomicUsize::new(0);
+    let claimed: Mutex<HashMap<String, String>> = Mutex::new(HashMap::new());
+    let authorities = AuthorityTable::bundled();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| IndexerError::Io {
+            path: index_dir.to_path_buf(),
+            source: std::io::Error::other(e),
+        })?;
+
+    let outcomes: Vec<Result<Outcome, IndexerError>> = pool.install(|| {
+        files
+            .par_iter()
+            .map(|path| {
+                let source = display_path(path);
+                let outcome = match std::fs::read(path) {
+                    Err(e) => Outcome::Skipped(source, SkipReason::Unreadable(e.to_string())),
+                    Ok(bytes) => match read::decode(&bytes) {
+                        Err(reason) => Outcome::Skipped(source, reason),
+                        Ok(text) => {
+                            let id = report::content_id(&bytes);
+                            let earlier = {
+                                let mut claimed = claimed.lock().unwrap_or_else(|p| p.into_inner());
+                                match claimed.get(&id) {
+                                    Some(first) => Some(first.clone()),
+                                    None => {
+                                        claimed.insert(id.clone(), source.clone());
+                                        None
+                                    }
+                                }
+                            };
+                            match earlier {
+                                Some(first) => Outcome::Skipped(source, SkipReason::Duplicate(first)),
+                                None => {
+                                    let parsed = report::parse(text, &source, &bytes, authorities);
+                                    write_report(&writer, &fields, &parsed)?;
+                                    Outcome::Indexed(Box::new(parsed), bytes.len() as u64)
+                                }
+                            }
+                        }
+                    },
+                };
+                let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+                if let Some(progress) = options.progress {
+                    progress(n, total);
+                }
+                Ok(outcome)
+            })
+            .collect()
+    });
+
+    for outcome in outcomes {
+        match outcome {
+            Err(e) => {
+                writer.rollback()?;
+                return Err(e);
+            }
+            Ok(Outcome::Skipped(path, reason)) => summary.skipped.push((path, reason.to_string())),
+            Ok(Outcome::Indexed(parsed, bytes)) => {
+                let report = &parsed.report;
+                *summary
+                    .reports_by_type
+                    .entry(report.report_type.as_str().to_string())
+                    .or_default() += 1;
+                summary.reports += 1;
+                summary.paragraphs += parsed.paragraphs.len();
+                summary.bytes += bytes;
+                if report.report_type == ReportType::Unknown {
+                    summary.unknown.push(report.source.clone());
+                }
+            }
+        }
+    }
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+    let reader = index.reader()?;
+    reader.reload()?;
+    summary.documents_in_index = reader.searcher().num_docs();
+    summary.elapsed = started.elapsed();
+    Ok(summary)
+}
+
+fn facet_value(root: &str, value: &str) -> Facet {
+    Facet::from_path([root, value])
+}
+
+/// Replaces one report's documents in the index.
+fn write_report(writer: &IndexWriter, f: &Fields, parsed: &Parsed) -> Result<(), IndexerError> {
+    let r = &parsed.report;
+    writer.delete_term(Term::from_field_text(f.report_id, &r.report_id));
+    writer.delete_term(Term::from_field_text(f.source, &r.source));
+    let authority = r.authority.as_deref().unwrap_or("unknown");
+    let year = r.year.and_then(|y| u64::try_from(y).ok());
+    let date = |d: Option<crate::date::Date>| d.map(|d| d.to_string()).unwrap_or_default();
+
+    let mut report_doc = doc!(
+        f.record => RECORD_REPORT,
+        f.report_id => r.report_id.as_str(),
+        f.source => r.source.as_str(),
+        f.authority => authority,
+        f.report_type => r.report_type.as_str(),
+        f.report_json => serde_json::to_string(r).unwrap_or_default(),
+    );
+    if let Some(year) = year {
+        report_doc.add_u64(f.year, year);
+    }
+    writer.add_document(report_doc)?;
+
+    for p in &parsed.paragraphs {
+        let mut d = TantivyDocument::default();
+        d.add_text(f.record, RECORD_PARAGRAPH);
+        d.add_text(f.report_id, &r.report_id);
+        d.add_text(f.source, &r.source);
+        d.add_u64(f.line, u64::from(p.line));
+        d.add_u64(f.ordinal, u64::from(p.ordinal));
+        if let Some(n) = &p.number {
+            d.add_text(f.paragraph_number, n);
+        }
+        d.add_text(f.authority, authority);
+        d.add_text(f.authority_code, r.authority_code.as_deref().unwrap_or(""));
+        d.add_text(f.region, r.region.as_deref().unwrap_or(""));
+        if let Some(year) = year {
+            d.add_u64(f.year, year);
+        }
+        d.add_text(f.report_type, r.report_type.as_str());
+        d.add_text(f.framework, r.framework.as_deref().unwrap_or(""));
+        d.add_text(f.inspection_start, date(r.inspection_start));
+        d.add_text(f.inspection_end, date(r.inspection_end));
+        d.add_text(f.published, date(r.published));
+        d.add_text(f.area, &p.area);
+        d.add_text(f.area_canonical, p.area_canonical.as_str());
+        d.add_text(f.grade, p.grade.as_str());
+        d.add_text(f.grade_printed, &p.grade_printed);
+        d.add_u64(f.grade_rank, p.grade.rank());
+        d.add_text(f.kind, p.kind.as_str());
+        d.add_text(f.section, p.section.join(" > "));
+        d.add_text(f.text, &p.text);
+        d.add_text(f.text_exact, &p.text);
+        d.add_facet(f.facets, facet_value(facet::AUTHORITY, authority));
+        d.add_facet(
+            f.facets,
+            facet_value(facet::REGION, r.region.as_deref().unwrap_or("unknown")),
+        );
+        d.add_facet(
+            f.facets,
+            facet_value(
+                facet::YEAR,
+                &year.map_or_else(|| "unknown".to_string(), |y| y.to_string()),
+            ),
+        );
+        d.add_facet(f.facets, facet_value(facet::REPORT_TYPE, r.report_type.as_str()));
+        d.add_facet(f.facets, facet_value(facet::AREA, p.area_canonical.as_str()));
+        d.add_facet(f.facets, facet_value(facet::GRADE, p.grade.as_str()));
+        d.add_facet(f.facets, facet_value(facet::KIND, p.kind.as_str()));
+        writer.add_document(d)?;
+    }
+    Ok(())
+}

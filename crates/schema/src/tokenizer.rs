@@ -174,11 +174,20 @@ impl TokenStream for OfsTokenStream<'_> {
             if let Some((from, to)) =
                 next_ascii_word(self.text.as_bytes(), &mut self.cursor, self.fast_end)
             {
+                // Fold a possessive before copying: `'s` or `'S` after at least one character.
+                let bytes = self.text.as_bytes();
+                let kept = if to - from > 2
+                    && bytes[to - 2] == b'\''
+                    && bytes[to - 1] | 0x20 == b's'
+                {
+                    to - 2
+                } else {
+                    to
+                };
                 let token = &mut *self.token;
                 token.text.clear();
-                token.text.push_str(&self.text[from..to]);
+                token.text.push_str(&self.text[from..kept]);
                 token.text.make_ascii_lowercase();
-                fold_possessive(&mut token.text);
                 self.emit(from, to);
                 return true;
             }
@@ -390,30 +399,28 @@ fn next_ascii_word(bytes: &[u8], cursor: &mut usize, end: usize) -> Option<(usiz
             return None;
         }
         let from = i;
-        let mut alphanumeric = bytes[i] != b'_';
         i += 1;
-        while i < bytes.len() {
-            let b = bytes[i];
-            let class = CLASS[usize::from(b)];
-            if class & CORE != 0 {
-                alphanumeric |= b != b'_';
+        loop {
+            while i < bytes.len() && CLASS[usize::from(bytes[i])] & CORE != 0 {
                 i += 1;
-            } else if class & (MID_LETTER | MID_NUM) != 0 && i + 1 < bytes.len() {
-                // WB6/WB7 (letter Mid letter) and WB11/WB12 (digit Mid digit).
-                let around = CLASS[usize::from(bytes[i - 1])] & CLASS[usize::from(bytes[i + 1])];
-                let joined = (class & MID_LETTER != 0 && around & ALPHA != 0)
-                    || (class & MID_NUM != 0 && around & DIGIT != 0);
-                if joined {
-                    // The character after the Mid is a letter or digit, part of the word.
-                    i += 2;
-                } else {
-                    break;
-                }
+            }
+            // WB6/WB7 (letter Mid letter) and WB11/WB12 (digit Mid digit).
+            if i + 1 >= bytes.len() {
+                break;
+            }
+            let class = CLASS[usize::from(bytes[i])];
+            let around = CLASS[usize::from(bytes[i - 1])] & CLASS[usize::from(bytes[i + 1])];
+            if (class & MID_LETTER != 0 && around & ALPHA != 0)
+                || (class & MID_NUM != 0 && around & DIGIT != 0)
+            {
+                // The character after the Mid is a letter or digit, part of the word.
+                i += 2;
             } else {
                 break;
             }
         }
-        if alphanumeric {
+        // A run of underscores alone has no alphanumeric character: not a word.
+        if bytes[from] != b'_' || bytes[from..i].iter().any(|&b| b != b'_') {
             *cursor = i;
             return Some((from, i));
         }
