@@ -5,7 +5,7 @@
 //!
 //! A token is a word that `unicode_segmentation`'s `unicode_word_indices()` yields for the text
 //! (a UAX #29 word segment holding at least one alphanumeric character), then
-//! 1. lower-cased (`to_ascii_lowercase` for ASCII words, `str::to_lowercase` otherwise);
+//! 1. lower-cased (`to_ascii_lowercase` for ASCII words, as `str::to_lowercase` otherwise);
 //! 2. with U+2018 and U+2019 (curly single quotes) replaced by ASCII `'`;
 //! 3. with a final `'s` removed (possessives and contractions: "Children’s" -> "children",
 //!    "it's" -> "it"; "don't" is left alone).
@@ -16,31 +16,35 @@
 //! # Fast path
 //!
 //! [`reference_tokens`] is the definition: UAX #29 segmentation of the whole text. The
-//! [`OfsTokenizer`] produces exactly the same tokens much faster on mostly-ASCII text by cutting
-//! the text at *safe split points* and segmenting each ASCII stretch with a hand-written scanner
-//! (the UAX #29 rules restricted to ASCII); only the stretches around non-ASCII characters go
+//! [`OfsTokenizer`] produces exactly the same tokens several times faster on mostly-ASCII text
+//! by cutting the text at *safe split points* and segmenting the stretches made of *fast
+//! characters* with a hand-written scanner; only the stretches around other characters go
 //! through `unicode_word_indices()`.
 //!
+//! Fast characters are ASCII, the curly single quotes U+2018 and U+2019, and a few punctuation
+//! marks common in the reports ([`is_fast_punctuation`]: dashes, double quotes, bullets,
+//! symbol-font private-use glyphs...) that UAX #29 never joins to anything. The scanner
+//! implements the UAX #29 rules restricted to them (categories as in the tables of
+//! unicode-segmentation 1.13): ALetter `A-Za-z`, Numeric `0-9`, ExtendNumLet `_`, MidLetter `:`,
+//! MidNumLet `.` U+2018 U+2019, Single_Quote `'` (which these rules treat as MidNumLet), MidNum
+//! `,` `;`. Letters, digits and `_` always join each other (WB5, WB8-WB10, WB13a/b); `:` and the
+//! MidNumLets join two letters (WB6/WB7); MidNum and the MidNumLets join two digits
+//! (WB11/WB12); everything else is a segment of its own (WB999). A segment of underscores alone
+//! has no alphanumeric character and is not a word.
+//!
 //! A position `p` is a safe split point when one of the two characters around it is ASCII
-//! whitespace and the two do not belong to the same word segment. Then no UAX #29 rule joins
-//! across `p`, and none looks across it either: the rules that look two characters back or ahead
-//! (WB6, WB7, WB11, WB12) need a letter, digit or Mid* character there, never whitespace. So the
-//! words of `text[..p]` and of `text[p..]`, each segmented on its own, are those of `text`.
+//! whitespace and the two do not belong to the same segment. Then no UAX #29 rule joins across
+//! `p`, and none looks across it either: the rules that look two characters back or ahead (WB6,
+//! WB7, WB11, WB12, WB7b/c) need a letter, digit, quote or Mid* character there, never
+//! whitespace. So the words of `text[..p]` and of `text[p..]`, segmented apart, are those of
+//! `text`.
 //!
 //! Whether two characters next to ASCII whitespace join is nearly always known without looking:
-//! an ASCII non-space never joins ASCII whitespace. Only a non-ASCII neighbour can join one, by
-//! WB3d (a non-ASCII space such as U+3000 next to U+0020) or WB4 (a combining mark, format
-//! character or ZWJ after a space or tab is absorbed by it). Those rare pairs are settled by
-//! asking `unicode_segmentation` itself (see `joins`), so the answer always matches the tables
-//! of the version in use.
-//!
-//! The ASCII scanner implements, for ASCII only (categories per the tables of
-//! unicode-segmentation 1.13): ALetter `A-Za-z`, Numeric `0-9`, ExtendNumLet `_`, MidLetter `:`,
-//! MidNumLetQ `.` and `'` (U+0027 is Single_Quote, which the rules treat like MidNumLet), MidNum
-//! `,` and `;`. Letters, digits and `_` always join each other (WB5, WB8, WB9, WB10, WB13a,
-//! WB13b); `:` `.` `'` join two letters (WB6, WB7); `.` `'` `,` `;` join two digits (WB11,
-//! WB12); everything else is a segment of its own (WB999). A segment of underscores alone has no
-//! alphanumeric character and is dropped.
+//! a fast character never joins ASCII whitespace. Only a few others can: by WB3d (a non-ASCII
+//! space such as U+3000 next to U+0020) or WB4 (a combining mark, format character or ZWJ after
+//! a space or tab is absorbed by it: " \u{345}" is even a word, U+0345 being alphanumeric).
+//! Those pairs are settled by asking `unicode_segmentation` itself (see `joins`), so the answer
+//! follows the tables of the version in use.
 
 use tantivy::tokenizer::{
     RemoveLongFilter, Stemmer, TextAnalyzer, Token, TokenStream, Tokenizer, TokenizerManager,
@@ -52,7 +56,7 @@ pub const STEMMED: &str = "ofs_stem";
 /// Name of the unstemmed analyzer.
 pub const EXACT: &str = "ofs_exact";
 
-/// Tokens of at least this many bytes are dropped by both analyzers.
+/// Tokens of this many bytes or more are dropped by both analyzers.
 pub const MAX_TOKEN_LEN: usize = 40;
 
 /// Registers both analyzers: [`STEMMED`] ([`OfsTokenizer`], long tokens removed, English
@@ -107,15 +111,31 @@ fn normalise(word: &str, out: &mut String) {
     if word.is_ascii() {
         out.push_str(word);
         out.make_ascii_lowercase();
+    } else if word.contains('Σ') {
+        // The one context-dependent lower-casing (final sigma): let the standard library do it.
+        out.extend(word.to_lowercase().chars().map(straighten_quote));
     } else {
-        for c in word.to_lowercase().chars() {
-            out.push(match c {
-                '\u{2018}' | '\u{2019}' => '\'',
-                c => c,
-            });
+        // Otherwise `str::to_lowercase` is `char::to_lowercase` on each character.
+        for c in word.chars() {
+            if c.is_ascii() {
+                out.push(c.to_ascii_lowercase());
+            } else if matches!(c, '\u{2018}' | '\u{2019}') {
+                out.push('\'');
+            } else {
+                out.extend(c.to_lowercase());
+            }
         }
     }
     fold_possessive(out);
+}
+
+/// U+2018 and U+2019 as ASCII `'`; other characters unchanged.
+#[inline]
+fn straighten_quote(c: char) -> char {
+    match c {
+        '\u{2018}' | '\u{2019}' => '\'',
+        c => c,
+    }
 }
 
 /// Removes a final `'s` from a lower-cased token, unless nothing would be left.
@@ -126,7 +146,36 @@ fn fold_possessive(token: &mut String) {
     }
 }
 
-/// Tokenizer on UAX #29 word boundaries with an ASCII fast path (see the module documentation).
+/// Whether `c` is one of the non-ASCII punctuation marks the fast path handles: characters of
+/// UAX #29 category Other that are not alphanumeric, so that they never join anything and are
+/// never part of a word. (Unit tests check this against `unicode_segmentation`.) En and em
+/// dashes, curly double quotes, bullet, ellipsis, pound, copyright, minus, black medium square,
+/// and the private-use glyphs U+F000-U+F0FF of symbol fonts, which PDF converters leave for
+/// bullets.
+pub fn is_fast_punctuation(c: char) -> bool {
+    matches!(
+        c,
+        '\u{2013}'
+            | '\u{2014}'
+            | '\u{201c}'
+            | '\u{201d}'
+            | '\u{2022}'
+            | '\u{2026}'
+            | '\u{a3}'
+            | '\u{a9}'
+            | '\u{2212}'
+            | '\u{25fc}'
+            | '\u{f000}'..='\u{f0ff}'
+    )
+}
+
+/// Whether `c` is a fast character (see the module documentation).
+#[inline]
+fn is_fast(c: char) -> bool {
+    c.is_ascii() || matches!(c, '\u{2018}' | '\u{2019}') || is_fast_punctuation(c)
+}
+
+/// Tokenizer on UAX #29 word boundaries with a fast path (see the module documentation).
 #[derive(Clone, Default)]
 pub struct OfsTokenizer {
     token: Token,
@@ -150,7 +199,7 @@ impl Tokenizer for OfsTokenizer {
 
 /// The [`TokenStream`] of [`OfsTokenizer`].
 ///
-/// The text is consumed in stretches: `text[cursor..fast_end]` is scanned by the ASCII scanner,
+/// The text is consumed in stretches: `text[cursor..fast_end]` is segmented by the fast scanner,
 /// then the words of the slow stretch (if any) are read from `slow`; `planned` is where the next
 /// stretch begins, always a safe split point.
 pub struct OfsTokenStream<'a> {
@@ -171,23 +220,27 @@ struct SlowStretch<'a> {
 impl TokenStream for OfsTokenStream<'_> {
     fn advance(&mut self) -> bool {
         loop {
-            if let Some((from, to)) =
-                next_ascii_word(self.text.as_bytes(), &mut self.cursor, self.fast_end)
+            if let Some(word) = next_fast_word(self.text.as_bytes(), &mut self.cursor, self.fast_end)
             {
-                // Fold a possessive before copying: `'s` or `'S` after at least one character.
-                let bytes = self.text.as_bytes();
-                let kept = if to - from > 2
-                    && bytes[to - 2] == b'\''
-                    && bytes[to - 1] | 0x20 == b's'
-                {
-                    to - 2
+                let (from, to) = (word.from, word.to);
+                if word.curly {
+                    normalise(&self.text[from..to], &mut self.token.text);
                 } else {
-                    to
-                };
-                let token = &mut *self.token;
-                token.text.clear();
-                token.text.push_str(&self.text[from..kept]);
-                token.text.make_ascii_lowercase();
+                    // Fold a possessive before copying: `'s` or `'S` after at least one character.
+                    let bytes = self.text.as_bytes();
+                    let kept = if to - from > 2
+                        && bytes[to - 2] == b'\''
+                        && bytes[to - 1] | 0x20 == b's'
+                    {
+                        to - 2
+                    } else {
+                        to
+                    };
+                    let text = &mut self.token.text;
+                    text.clear();
+                    text.push_str(&self.text[from..kept]);
+                    text.make_ascii_lowercase();
+                }
                 self.emit(from, to);
                 return true;
             }
@@ -216,7 +269,7 @@ impl TokenStream for OfsTokenStream<'_> {
     }
 }
 
-impl<'a> OfsTokenStream<'a> {
+impl OfsTokenStream<'_> {
     #[inline]
     fn emit(&mut self, from: usize, to: usize) {
         self.token.offset_from = from;
@@ -225,21 +278,20 @@ impl<'a> OfsTokenStream<'a> {
         self.token.position_length = 1;
     }
 
-    /// Plans the next stretches from `planned`: the ASCII text up to the first non-ASCII
-    /// character's neighbourhood goes to the scanner, that neighbourhood (up to the next safe
+    /// Plans the next stretches from `planned`: the fast characters up to the neighbourhood of
+    /// the first other character go to the scanner, that neighbourhood (up to the next safe
     /// split point) to `unicode_word_indices()`.
     fn plan(&mut self) {
         let text = self.text;
-        let bytes = text.as_bytes();
         let start = self.planned;
         self.cursor = start;
-        let Some(first_non_ascii) = find_non_ascii(bytes, start) else {
-            self.fast_end = bytes.len();
-            self.planned = bytes.len();
+        let Some(first_slow) = find_slow(text, start) else {
+            self.fast_end = text.len();
+            self.planned = text.len();
             return;
         };
-        let slow_start = slow_start(text, start, first_non_ascii);
-        let slow_end = slow_end(text, first_non_ascii);
+        let slow_start = slow_start(text, start, first_slow);
+        let slow_end = slow_end(text, first_slow);
         self.fast_end = slow_start;
         self.slow = Some(SlowStretch {
             base: slow_start,
@@ -253,10 +305,8 @@ impl<'a> OfsTokenStream<'a> {
 #[inline]
 fn find_non_ascii(bytes: &[u8], from: usize) -> Option<usize> {
     const BLOCK: usize = 64;
-    let rest = bytes.get(from..)?;
-    let mut blocks = rest.chunks(BLOCK);
     let mut offset = from;
-    for block in &mut blocks {
+    for block in bytes.get(from..)?.chunks(BLOCK) {
         if !block.is_ascii() {
             return block
                 .iter()
@@ -268,6 +318,21 @@ fn find_non_ascii(bytes: &[u8], from: usize) -> Option<usize> {
     None
 }
 
+/// Byte index of the first character of `text[from..]` that is not fast (`from` on a char
+/// boundary).
+fn find_slow(text: &str, from: usize) -> Option<usize> {
+    let mut at = from;
+    loop {
+        // All bytes before the first non-ASCII one are ASCII: it starts a character.
+        at = find_non_ascii(text.as_bytes(), at)?;
+        let c = char_at(text, at)?;
+        if !is_fast(c) {
+            return Some(at);
+        }
+        at += c.len_utf8();
+    }
+}
+
 /// Whether `b` is ASCII whitespace as `u8::is_ascii_whitespace` has it (space, tab, LF, FF, CR).
 #[inline]
 fn is_space(b: u8) -> bool {
@@ -276,9 +341,9 @@ fn is_space(b: u8) -> bool {
 
 /// Whether the characters `a` and `b`, adjacent in some text, fall in the same UAX #29 segment.
 ///
-/// Only called with one of them ASCII whitespace and the other not ASCII, where the answer
-/// depends on that pair alone; asks `unicode_segmentation`, so it follows its tables. When in
-/// doubt, says they join (which only makes a slow stretch longer).
+/// Only called with one of them ASCII whitespace and the other not a fast character, where the
+/// answer depends on that pair alone; asks `unicode_segmentation`, so it follows its tables.
+/// When in doubt, says they join (which only makes a slow stretch longer).
 fn joins(a: char, b: char) -> bool {
     let mut buf = [0u8; 8];
     let a_len = a.encode_utf8(&mut buf).len();
@@ -289,7 +354,7 @@ fn joins(a: char, b: char) -> bool {
     }
 }
 
-/// The character of `text` ending at byte `at` (`at` on a char boundary, `at > 0`).
+/// The character of `text` ending at byte `at`.
 #[inline]
 fn char_before(text: &str, at: usize) -> Option<char> {
     text.get(..at)?.chars().next_back()
@@ -305,18 +370,18 @@ fn char_at(text: &str, at: usize) -> Option<char> {
 /// and the other is not, is safe: the two characters do not join.
 fn safe_split(text: &str, at: usize) -> bool {
     match (char_before(text, at), char_at(text, at)) {
-        (Some(a), Some(b)) => (a.is_ascii() && b.is_ascii()) || !joins(a, b),
+        (Some(a), Some(b)) => (is_fast(a) && is_fast(b)) || !joins(a, b),
         _ => true,
     }
 }
 
-/// Start of the slow stretch around the non-ASCII byte at `non_ascii`, the first of
-/// `text[start..]`, where `start` is a safe split point: the start of its whitespace-delimited
-/// chunk if that is a safe split point, else the start of the whitespace before it (safe, as
-/// the character before that whitespace is ASCII and not whitespace), else `start`.
-fn slow_start(text: &str, start: usize, non_ascii: usize) -> usize {
+/// Start of the slow stretch around the character at `slow`, the first one of `text[start..]`
+/// that is not fast, where `start` is a safe split point: the start of its whitespace-delimited
+/// chunk if that is a safe split point, else the start of the whitespace before it (safe, as the
+/// character before that whitespace is fast and not whitespace), else `start`.
+fn slow_start(text: &str, start: usize, slow: usize) -> usize {
     let bytes = text.as_bytes();
-    let mut chunk = non_ascii;
+    let mut chunk = slow;
     while chunk > start && !is_space(bytes[chunk - 1]) {
         chunk -= 1;
     }
@@ -352,13 +417,18 @@ fn slow_end(text: &str, from: usize) -> usize {
     }
 }
 
-/// Byte classes for the ASCII scanner.
-const CORE: u8 = 1; // letter, digit or '_': joins its own kind (WB5, WB8-WB10, WB13a/b)
-const ALPHA: u8 = 2; // ALetter
-const DIGIT: u8 = 4; // Numeric
-const MID_LETTER: u8 = 8; // joins two letters: ':' (MidLetter), '.' '\'' (MidNumLetQ)
-const MID_NUM: u8 = 16; // joins two digits: ',' ';' (MidNum), '.' '\'' (MidNumLetQ)
+/// Byte classes for the fast scanner: letter, digit or `_`, which join each other.
+const CORE: u8 = 1;
+/// ALetter.
+const ALPHA: u8 = 2;
+/// Numeric.
+const DIGIT: u8 = 4;
+/// Joins two letters: `:` (MidLetter), `.` `'` (MidNumLetQ).
+const MID_LETTER: u8 = 8;
+/// Joins two digits: `,` `;` (MidNum), `.` `'` (MidNumLetQ).
+const MID_NUM: u8 = 16;
 
+/// The class of every byte; non-ASCII bytes have none.
 const CLASS: [u8; 256] = {
     let mut class = [0u8; 256];
     let mut b = 0;
@@ -384,13 +454,23 @@ const CLASS: [u8; 256] = {
     class
 };
 
-/// Finds the next ASCII word in `bytes[*cursor..end]` (pure ASCII, ending at a safe split
+/// A word found by the fast scanner.
+struct FastWord {
+    from: usize,
+    to: usize,
+    /// Whether it holds a curly quote (and so is not ASCII).
+    curly: bool,
+}
+
+/// Finds the next word in `bytes[*cursor..end]` (fast characters only, `end` a safe split
 /// point), moving `cursor` past it; `None` (and `cursor == end`) when there is none.
 #[inline]
-fn next_ascii_word(bytes: &[u8], cursor: &mut usize, end: usize) -> Option<(usize, usize)> {
+fn next_fast_word(bytes: &[u8], cursor: &mut usize, end: usize) -> Option<FastWord> {
     let bytes = bytes.get(..end)?;
     let mut i = *cursor;
     loop {
+        // Skip to a letter, digit or `_`. Every other fast character (the bytes of non-ASCII
+        // ones included) is a segment of its own with no alphanumeric character.
         while i < bytes.len() && CLASS[usize::from(bytes[i])] & CORE == 0 {
             i += 1;
         }
@@ -399,30 +479,49 @@ fn next_ascii_word(bytes: &[u8], cursor: &mut usize, end: usize) -> Option<(usiz
             return None;
         }
         let from = i;
+        let mut curly = false;
         i += 1;
         loop {
             while i < bytes.len() && CLASS[usize::from(bytes[i])] & CORE != 0 {
                 i += 1;
             }
-            // WB6/WB7 (letter Mid letter) and WB11/WB12 (digit Mid digit).
+            // A Mid character between two letters (WB6/WB7) or two digits (WB11/WB12) joins
+            // them; the character after it is then part of the word.
             if i + 1 >= bytes.len() {
                 break;
             }
             let class = CLASS[usize::from(bytes[i])];
-            let around = CLASS[usize::from(bytes[i - 1])] & CLASS[usize::from(bytes[i + 1])];
-            if (class & MID_LETTER != 0 && around & ALPHA != 0)
-                || (class & MID_NUM != 0 && around & DIGIT != 0)
+            if class != 0 {
+                let around = CLASS[usize::from(bytes[i - 1])] & CLASS[usize::from(bytes[i + 1])];
+                if (class & MID_LETTER != 0 && around & ALPHA != 0)
+                    || (class & MID_NUM != 0 && around & DIGIT != 0)
+                {
+                    i += 2;
+                    continue;
+                }
+            } else if i + 3 < bytes.len()
+                && bytes[i] == 0xe2
+                && bytes[i + 1] == 0x80
+                && matches!(bytes[i + 2], 0x98 | 0x99)
             {
-                // The character after the Mid is a letter or digit, part of the word.
-                i += 2;
-            } else {
-                break;
+                // U+2018 or U+2019, MidNumLet.
+                let around = CLASS[usize::from(bytes[i - 1])] & CLASS[usize::from(bytes[i + 3])];
+                if around & (ALPHA | DIGIT) != 0 {
+                    curly = true;
+                    i += 4;
+                    continue;
+                }
             }
+            break;
         }
         // A run of underscores alone has no alphanumeric character: not a word.
         if bytes[from] != b'_' || bytes[from..i].iter().any(|&b| b != b'_') {
             *cursor = i;
-            return Some((from, i));
+            return Some(FastWord {
+                from,
+                to: i,
+                curly,
+            });
         }
     }
 }
