@@ -160,9 +160,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
 
 fn open(index_dir: &Path) -> Result<Searcher> {
     Searcher::open(index_dir).map_err(|e| match e {
-        QueryError::NoIndex(_) => anyhow::anyhow!(
-            "{e} (or pass --index DIR, or set OFSEARCH_INDEX)"
-        ),
+        QueryError::NoIndex(_) => {
+            anyhow::anyhow!("{e} (or pass --index DIR, or set OFSEARCH_INDEX)")
+        }
         other => other.into(),
     })
 }
@@ -180,13 +180,20 @@ fn bundled_corpus() -> Result<PathBuf> {
     anyhow::bail!("no corpus/ folder here and none in the source tree: give the paths to index")
 }
 
-fn build_index(paths: &[PathBuf], index_dir: &Path, threads: usize, memory_mb: usize) -> Result<Summary> {
+fn build_index(
+    paths: &[PathBuf],
+    index_dir: &Path,
+    threads: usize,
+    memory_mb: usize,
+) -> Result<Summary> {
     let bar = if std::io::stderr().is_terminal() {
         let bar = ProgressBar::new(0);
         bar.set_style(
-            ProgressStyle::with_template("{spinner} indexing [{bar:40}] {pos}/{len} files {elapsed}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar())
-                .progress_chars("=> "),
+            ProgressStyle::with_template(
+                "{spinner} indexing [{bar:40}] {pos}/{len} files {elapsed}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
         );
         Some(bar)
     } else {
@@ -226,7 +233,11 @@ fn print_summary(out: &mut dyn Write, s: &Summary, index_dir: &Path) -> Result<(
         writeln!(out, "  {report_type:<30} {n:>6}")?;
     }
     if !s.unknown.is_empty() {
-        writeln!(out, "Unrecognised format (indexed as unknown): {}", s.unknown.len())?;
+        writeln!(
+            out,
+            "Unrecognised format (indexed as unknown): {}",
+            s.unknown.len()
+        )?;
         for path in &s.unknown {
             writeln!(out, "  {path}")?;
         }
@@ -239,7 +250,11 @@ fn print_summary(out: &mut dyn Write, s: &Summary, index_dir: &Path) -> Result<(
             writeln!(out, "  {path}: {why}")?;
         }
     }
-    writeln!(out, "The index now holds {} documents.", s.documents_in_index)?;
+    writeln!(
+        out,
+        "The index now holds {} documents.",
+        s.documents_in_index
+    )?;
     Ok(())
 }
 
@@ -252,7 +267,16 @@ fn print_reports(out: &mut dyn Write, reports: &[serde_json::Value]) -> Result<(
     writeln!(
         out,
         "{:<16} {:<26} {:<9} {:<28} {:<10} {:<10} {:<10} {:<4} {:<20} {:>5}  judgements",
-        "report_id", "authority", "code", "type", "start", "end", "published", "year", "overall", "paras"
+        "report_id",
+        "authority",
+        "code",
+        "type",
+        "start",
+        "end",
+        "published",
+        "year",
+        "overall",
+        "paras"
     )?;
     for r in reports {
         let judgements: Vec<String> = r["judgements"]
@@ -304,7 +328,9 @@ fn print_hits(out: &mut dyn Write, results: &ofsearch_query::SearchResults) -> R
             hit.score,
             hit.authority,
             hit.report_type,
-            hit.year.map(|y| y.to_string()).unwrap_or_else(|| "-".into()),
+            hit.year
+                .map(|y| y.to_string())
+                .unwrap_or_else(|| "-".into()),
             hit.area_canonical,
             hit.grade,
             hit.kind,

@@ -91,6 +91,10 @@ static PART: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
+static NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b([0-3]?\d)/([01]?\d)/((?:19|20)\d\d)\b").expect("static regex")
+});
+
 #[derive(Debug, Default, Clone, Copy)]
 struct Partial {
     day: Option<u8>,
@@ -102,6 +106,20 @@ struct Partial {
 /// after them: "3 to 14 October 2022" gives 2022-10-03 and 2022-10-14; "24 and 25 November 2009"
 /// gives both days. A year alone ("in 2010") is not a date.
 pub fn dates_in(text: &str) -> Vec<Date> {
+    // Numeric dates (dd/mm/yyyy) are rewritten with month names first.
+    let owned;
+    let text = if text.contains('/') {
+        owned = NUMERIC.replace_all(text, |c: &regex::Captures<'_>| {
+            let month = c[2].parse::<usize>().ok().filter(|m| (1..=12).contains(m));
+            match month {
+                Some(m) => format!("{} {} {}", &c[1], MONTHS[m - 1], &c[3]),
+                None => c[0].to_string(),
+            }
+        });
+        owned.as_ref()
+    } else {
+        text
+    };
     let mut parts: Vec<Partial> = Vec::new();
     let mut current = Partial::default();
     for caps in PART.captures_iter(text) {
@@ -190,6 +208,14 @@ mod tests {
         assert_eq!(
             iso("19 November-11 December 2013 and 28 – 30 January 2014"),
             ["2013-11-19", "2013-12-11", "2014-01-28", "2014-01-30"]
+        );
+    }
+
+    #[test]
+    fn numeric_dates() {
+        assert_eq!(
+            iso("12/09/2016 to 06/10/2016"),
+            ["2016-09-12", "2016-10-06"]
         );
     }
 

@@ -123,18 +123,30 @@ struct AreaPattern {
 
 static AREAS: LazyLock<Vec<AreaPattern>> = LazyLock::new(|| {
     let table: &[(&str, Area)] = &[
-        (r"children who need help and protection", Area::HelpAndProtection),
-        (r"children in need of help and protection", Area::HelpAndProtection),
+        (
+            r"children who need help and protection",
+            Area::HelpAndProtection,
+        ),
+        (
+            r"children in need of help and protection",
+            Area::HelpAndProtection,
+        ),
         (r"help and protection", Area::HelpAndProtection),
         (r"children in care and care leavers", Area::ChildrenInCare),
-        (r"children looked after and achieving permanence", Area::ChildrenInCare),
+        (
+            r"children looked after and achieving permanence",
+            Area::ChildrenInCare,
+        ),
         (r"children looked after", Area::ChildrenInCare),
         (r"children in care", Area::ChildrenInCare),
         (r"services for looked after children", Area::ChildrenInCare),
         (r"looked after children", Area::ChildrenInCare),
         (r"adoption performance", Area::Adoption),
         (r"care leavers", Area::CareLeavers),
-        (r"impact of leaders(?: on social work practice(?: with children(?: and families)?)?)?", Area::Leadership),
+        (
+            r"impact of leaders(?: on social work practice(?: with children(?: and families)?)?)?",
+            Area::Leadership,
+        ),
         (r"leadership,? management and governance", Area::Leadership),
         (r"leadership and management", Area::Leadership),
         (r"service management", Area::Leadership),
@@ -143,14 +155,20 @@ static AREAS: LazyLock<Vec<AreaPattern>> = LazyLock::new(|| {
             r"effectiveness of the (?:lscb|local safeguarding children'?s? board)",
             Area::SafeguardingPartnership,
         ),
-        (r"local safeguarding children'?s? board", Area::SafeguardingPartnership),
+        (
+            r"local safeguarding children'?s? board",
+            Area::SafeguardingPartnership,
+        ),
         (r"\blscb\b", Area::SafeguardingPartnership),
         (r"overall effectiveness", Area::Overall),
         (r"overall judge?ment", Area::Overall),
         (r"being healthy", Area::Health),
         (r"staying safe", Area::HelpAndProtection),
         (r"enjoying and achieving", Area::Education),
-        (r"making a positive contribution", Area::PositiveContribution),
+        (
+            r"making a positive contribution",
+            Area::PositiveContribution,
+        ),
         (r"achieving economic well-?being", Area::EconomicWellbeing),
         (r"safeguarding services", Area::HelpAndProtection),
     ];
@@ -170,9 +188,7 @@ pub fn area_in(text: &str) -> Option<(Area, usize, usize)> {
         if let Some(m) = pattern.re.find(text) {
             let better = match best {
                 None => true,
-                Some((_, start, end)) => {
-                    m.start() < start || (m.start() == start && m.end() > end)
-                }
+                Some((_, start, end)) => m.start() < start || (m.start() == start && m.end() > end),
             };
             if better {
                 best = Some((pattern.area, m.start(), m.end()));
@@ -273,7 +289,9 @@ fn area_printed(text: &str, grade: Option<&FoundGrade>) -> String {
 mod tests {
     use super::*;
 
-    fn check(text: &str, expect: Option<(Area, &str, Option<(Grade, &str)>)>) {
+    type Expected<'a> = Option<(Area, &'a str, Option<(Grade, &'a str)>)>;
+
+    fn check(text: &str, expect: Expected<'_>) {
         let got = judgement_heading(text).map(|h| {
             (
                 h.area,
@@ -364,14 +382,23 @@ mod tests {
     #[test]
     fn grade_phrases() {
         assert_eq!(grade_of_phrase("performs well"), Some(Grade::Good));
-        assert_eq!(grade_of_phrase("adequate"), Some(Grade::RequiresImprovement));
+        assert_eq!(
+            grade_of_phrase("adequate"),
+            Some(Grade::RequiresImprovement)
+        );
         assert_eq!(
             grade_of_phrase("require improvement to be good"),
             Some(Grade::RequiresImprovement)
         );
         assert_eq!(grade_of_phrase("splendid"), None);
         assert_eq!(grade_of_jar_number(4), Some(Grade::Outstanding));
-        assert_eq!(trailing_grade("the lscb is good.").map(|g| g.0), Some(Grade::Good));
-        assert_eq!(trailing_grade("children are good at sport").map(|g| g.0), None);
+        assert_eq!(
+            trailing_grade("the lscb is good.").map(|g| g.0),
+            Some(Grade::Good)
+        );
+        assert_eq!(
+            trailing_grade("children are good at sport").map(|g| g.0),
+            None
+        );
     }
 }

@@ -34,24 +34,91 @@ struct Known {
 
 static KNOWN: LazyLock<Vec<Known>> = LazyLock::new(|| {
     use Kind::*;
-    let table: &[(&str, u8, Option<Kind>, Option<Area>, bool)] = &[
+    type Row = (&'static str, u8, Option<Kind>, Option<Area>, bool);
+    let table: &[Row] = &[
         (r"section \d+:? .*", 1, None, None, true),
         (r"summary report", 1, Some(Summary), None, true),
         (r"main report", 1, None, None, true),
         (r"annex\b.*", 1, Some(Summary), None, true),
         (r"contents\b.*", 1, Some(Boilerplate), None, true),
-        (r"(?:summary of )?key findings.*|summary|executive summary|summary of findings", 2, Some(Summary), Some(Area::Overall), false),
-        (r"what does the local authority need to improve|what needs to improve|recommendations?|what the local authority needs to improve", 2, Some(Recommendations), None, true),
-        (r"areas? for (?:improvement|development|priority action|further improvement)|what needs to improve in this area|for immediate action|for action .*|recommendations? for .*", 3, Some(Recommendations), None, false),
-        (r"(?:key )?strengths|key strengths and weaknesses.*", 3, None, None, false),
-        (r"information about (?:this|the) (?:inspection|local authority(?: area)?|area|local area)|introduction|context|background", 2, Some(Context), None, true),
-        (r"the inspection team|children living in this area|child protection in this area|children looked after in this area|children in care in this area|other ofsted inspections|other information about this area|inspection team", 3, Some(Context), None, false),
-        (r"inspection judge?ments about the local authority|inspection findings", 2, None, None, true),
-        (r"what the inspection judge?ments mean.*|what inspection judge?ments mean.*", 2, Some(Boilerplate), None, true),
+        (
+            r"(?:summary of )?key findings.*|summary|executive summary|summary of findings",
+            2,
+            Some(Summary),
+            Some(Area::Overall),
+            false,
+        ),
+        (
+            r"what does the local authority need to improve|what needs to improve|recommendations?|what the local authority needs to improve",
+            2,
+            Some(Recommendations),
+            None,
+            true,
+        ),
+        (
+            r"areas? for (?:improvement|development|priority action|further improvement)|what needs to improve in this area|for immediate action|for action .*|recommendations? for .*",
+            3,
+            Some(Recommendations),
+            None,
+            false,
+        ),
+        (
+            r"(?:key )?strengths|key strengths and weaknesses.*",
+            3,
+            None,
+            None,
+            false,
+        ),
+        (
+            r"information about (?:this|the) (?:inspection|local authority(?: area)?|area|local area)|introduction|context|background",
+            2,
+            Some(Context),
+            None,
+            true,
+        ),
+        (
+            r"the inspection team|children living in this area|child protection in this area|children looked after in this area|children in care in this area|other ofsted inspections|other information about this area|inspection team",
+            3,
+            Some(Context),
+            None,
+            false,
+        ),
+        (
+            r"inspection judge?ments about the local authority|inspection findings",
+            2,
+            None,
+            None,
+            true,
+        ),
+        (
+            r"what the inspection judge?ments mean.*|what inspection judge?ments mean.*",
+            2,
+            Some(Boilerplate),
+            None,
+            true,
+        ),
         (r"grades(?: awarded)?", 2, Some(Summary), None, true),
-        (r"outcomes for children and young people", 2, None, Some(Area::Overall), false),
-        (r"the impact of local services", 2, None, Some(Area::Overall), false),
-        (r"being healthy|staying safe|enjoying and achieving|making a positive contribution|achieving economic well-?being|service management|capacity to improve|the management of services", 2, None, None, false),
+        (
+            r"outcomes for children and young people",
+            2,
+            None,
+            Some(Area::Overall),
+            false,
+        ),
+        (
+            r"the impact of local services",
+            2,
+            None,
+            Some(Area::Overall),
+            false,
+        ),
+        (
+            r"being healthy|staying safe|enjoying and achieving|making a positive contribution|achieving economic well-?being|service management|capacity to improve|the management of services",
+            2,
+            None,
+            None,
+            false,
+        ),
     ];
     table
         .iter()
@@ -80,17 +147,20 @@ pub fn known(text: &str) -> Option<HeadingInfo> {
     let norm = grades::normalise(text);
     let norm = norm.trim_end_matches(|c: char| c.is_ascii_digit());
     let known = KNOWN.iter().find(|k| k.re.is_match(norm))?;
-    let area = known.area.map(|a| (a, text.trim().to_string())).or_else(|| {
-        if known.level == 1 || known.kind.is_some() {
-            // "Section 2: the effectiveness of the LSCB" names an area; "Contents" does not.
-            match grades::area_in(norm) {
-                Some((area, _, _)) if known.level == 1 => Some((area, text.trim().to_string())),
-                _ => None,
+    let area = known
+        .area
+        .map(|a| (a, text.trim().to_string()))
+        .or_else(|| {
+            if known.level == 1 || known.kind.is_some() {
+                // "Section 2: the effectiveness of the LSCB" names an area; "Contents" does not.
+                match grades::area_in(norm) {
+                    Some((area, _, _)) if known.level == 1 => Some((area, text.trim().to_string())),
+                    _ => None,
+                }
+            } else {
+                grades::area_in(norm).map(|(area, _, _)| (area, text.trim().to_string()))
             }
-        } else {
-            grades::area_in(norm).map(|(area, _, _)| (area, text.trim().to_string()))
-        }
-    });
+        });
     Some(HeadingInfo {
         level: known.level,
         kind: known.kind,
@@ -113,9 +183,42 @@ pub fn generic() -> HeadingInfo {
 }
 
 const NOT_LAST: &[&str] = &[
-    "the", "and", "of", "to", "a", "an", "in", "for", "with", "that", "by", "on", "or", "as",
-    "is", "are", "be", "from", "at", "their", "its", "this", "which", "who", "but", "not",
-    "because", "when", "where", "if", "than", "so", "such", "including", "between", "into",
+    "the",
+    "and",
+    "of",
+    "to",
+    "a",
+    "an",
+    "in",
+    "for",
+    "with",
+    "that",
+    "by",
+    "on",
+    "or",
+    "as",
+    "is",
+    "are",
+    "be",
+    "from",
+    "at",
+    "their",
+    "its",
+    "this",
+    "which",
+    "who",
+    "but",
+    "not",
+    "because",
+    "when",
+    "where",
+    "if",
+    "than",
+    "so",
+    "such",
+    "including",
+    "between",
+    "into",
 ];
 
 /// Whether a standalone line looks like a heading of no known form: short, capitalised, not a
@@ -127,7 +230,10 @@ pub fn looks_like_heading(text: &str) -> bool {
     if words.is_empty() || words.len() > 14 || t.len() > 100 || !first.is_uppercase() {
         return false;
     }
-    if t.ends_with(['.', ',', ';']) || t[..t.len() - 1].contains(':') || (t.ends_with(':') && words.len() > 4) {
+    if t.ends_with(['.', ',', ';'])
+        || t[..t.len() - 1].contains(':')
+        || (t.ends_with(':') && words.len() > 4)
+    {
         return false;
     }
     let last = words[words.len() - 1]
@@ -138,8 +244,19 @@ pub fn looks_like_heading(text: &str) -> bool {
     }
     let lower = t.to_lowercase();
     const NOT_START: &[&str] = &[
-        "dear ", "yours ", "copy", "direct ", "t ", "textphone", "email", "e:", "w:", "tel",
-        "www.", "lead inspector", "inspection date",
+        "dear ",
+        "yours ",
+        "copy",
+        "direct ",
+        "t ",
+        "textphone",
+        "email",
+        "e:",
+        "w:",
+        "tel",
+        "www.",
+        "lead inspector",
+        "inspection date",
     ];
     if NOT_START.iter().any(|p| lower.starts_with(p)) || lower.contains('@') {
         return false;
@@ -168,13 +285,19 @@ mod tests {
             "What does the Local Authority need to improve?",
             Some((2, Some(Kind::Recommendations), None)),
         );
-        check("Information about this local authority area2", Some((2, Some(Kind::Context), None)));
+        check(
+            "Information about this local authority area2",
+            Some((2, Some(Kind::Context), None)),
+        );
         check(
             "What the inspection judgements mean: the local authority",
             Some((2, Some(Kind::Boilerplate), None)),
         );
         check("Being healthy", Some((2, None, Some(Area::Health))));
-        check("Staying safe", Some((2, None, Some(Area::HelpAndProtection))));
+        check(
+            "Staying safe",
+            Some((2, None, Some(Area::HelpAndProtection))),
+        );
         check("Strengths", Some((3, None, None)));
         check(
             "The experiences and progress of care leavers: good",
@@ -186,10 +309,14 @@ mod tests {
     #[test]
     fn heading_look() {
         assert!(looks_like_heading("Areas for further improvement"));
-        assert!(looks_like_heading("Hartlepool Borough Council children's services assessment 2011"));
+        assert!(looks_like_heading(
+            "Hartlepool Borough Council children's services assessment 2011"
+        ));
         assert!(!looks_like_heading("Dear Ms Bailey"));
         assert!(!looks_like_heading("Good communication between the"));
-        assert!(!looks_like_heading("receive good support from their managers."));
+        assert!(!looks_like_heading(
+            "receive good support from their managers."
+        ));
         assert!(!looks_like_heading("8 November 2011"));
         assert!(!looks_like_heading("Lead inspector: Lynn Radley"));
     }

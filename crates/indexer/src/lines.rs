@@ -47,9 +47,8 @@ static PAGE_OF: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^\s*page\s+\d+(\s+of\s+\d+)?\s*$").expect("static regex"));
 static BARE_NUMBER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*\d{1,3}\s*$").expect("static regex"));
-static GLUED_FOOTNOTE_MARK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"([a-z]{3,}[?)]?|[a-z]\?)(\d{1,2})$").expect("static regex")
-});
+static GLUED_FOOTNOTE_MARK: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"([a-z]{3,}[?)]?|[a-z]\?)(\d{1,2})$").expect("static regex"));
 
 const SUPERSCRIPTS: &[char] = &['¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹', '⁰'];
 
@@ -105,7 +104,10 @@ pub fn prepare(text: &str) -> Vec<Line> {
 
 /// A Markdown horizontal rule or table separator row: only dashes, pipes, colons and spaces.
 fn is_rule(line: &str) -> bool {
-    line.matches('-').count() >= 3 && line.chars().all(|c| matches!(c, '-' | '|' | ':' | ' ' | '\t'))
+    line.matches('-').count() >= 3
+        && line
+            .chars()
+            .all(|c| matches!(c, '-' | '|' | ':' | ' ' | '\t'))
 }
 
 fn blank(no: u32) -> Line {
@@ -245,12 +247,18 @@ fn clean(line: &str, no: u32) -> Vec<Line> {
         text = text[hashes..].trim().to_string();
         marked_heading = true;
     }
-    if text.len() > 4 && text.starts_with("**") && text.ends_with("**") && !text[2..text.len() - 2].contains("**") {
+    if text.len() > 4
+        && text.starts_with("**")
+        && text.ends_with("**")
+        && !text[2..text.len() - 2].contains("**")
+    {
         marked_heading = true;
     }
     if text.contains('*') {
         text = text.replace("**", "").replace("\\*", "\u{0}");
-        text = MD_EMPHASIS.replace_all(&text, "$1$2$3").replace('\u{0}', "*");
+        text = MD_EMPHASIS
+            .replace_all(&text, "$1$2$3")
+            .replace('\u{0}', "*");
     }
     if text.starts_with(SUPERSCRIPTS) {
         footnote = true;
@@ -351,7 +359,12 @@ mod tests {
             if page > 1 {
                 text.push('\u{c}');
             }
-            let body = ["Children are safe", "Leaders know", "Plans are clear", "Most visits"][page - 1];
+            let body = [
+                "Children are safe",
+                "Leaders know",
+                "Plans are clear",
+                "Most visits",
+            ][page - 1];
             text.push_str(&format!("{body} and mid\n\n\n"));
             if page == 2 {
                 text.push_str("1\n  A footnote here.\n");
@@ -360,7 +373,10 @@ mod tests {
             text.push_str(&format!("                     {page}\n"));
         }
         let lines = prepare(&text);
-        let kept: Vec<String> = texts(&lines).into_iter().filter(|t| !t.is_empty()).collect();
+        let kept: Vec<String> = texts(&lines)
+            .into_iter()
+            .filter(|t| !t.is_empty())
+            .collect();
         assert_eq!(
             kept,
             [
@@ -379,8 +395,14 @@ mod tests {
     fn blank_runs_are_page_breaks_in_markdown() {
         let lines = prepare("Good communication between the\n\n\n\nout of hours services");
         assert_eq!(
-            texts(&lines).into_iter().filter(|t| !t.is_empty()).collect::<Vec<_>>(),
-            ["Good communication between the", "<pb>out of hours services"]
+            texts(&lines)
+                .into_iter()
+                .filter(|t| !t.is_empty())
+                .collect::<Vec<_>>(),
+            [
+                "Good communication between the",
+                "<pb>out of hours services"
+            ]
         );
     }
 }

@@ -42,15 +42,24 @@ pub fn walk(inputs: &[PathBuf]) -> Vec<Found> {
                         .map(|e| e.to_string_lossy().to_lowercase())
                         .unwrap_or_default();
                     if DOC_FILES.contains(&name.as_str()) {
-                        found.push(Found::Skipped(path.to_path_buf(), SkipReason::Documentation));
+                        found.push(Found::Skipped(
+                            path.to_path_buf(),
+                            SkipReason::Documentation,
+                        ));
                     } else if EXTENSIONS.contains(&ext.as_str()) {
                         found.push(Found::File(path.to_path_buf()));
                     }
                 }
                 Ok(_) => {}
                 Err(err) => {
-                    let path = err.path().map(Path::to_path_buf).unwrap_or_else(|| input.clone());
-                    found.push(Found::Skipped(path, SkipReason::Unreadable(err.to_string())));
+                    let path = err
+                        .path()
+                        .map(Path::to_path_buf)
+                        .unwrap_or_else(|| input.clone());
+                    found.push(Found::Skipped(
+                        path,
+                        SkipReason::Unreadable(err.to_string()),
+                    ));
                 }
             }
         }
@@ -89,6 +98,9 @@ mod tests {
             decode(b"Hartlepool \xff\xfe council"),
             Err(SkipReason::InvalidUtf8 { offset: 11 })
         );
-        assert_eq!(decode("Children’s services\u{c}".as_bytes()), Ok("Children’s services\u{c}"));
+        assert_eq!(
+            decode("Children’s services\u{c}".as_bytes()),
+            Ok("Children’s services\u{c}")
+        );
     }
 }

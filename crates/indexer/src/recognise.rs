@@ -116,12 +116,34 @@ pub fn recognise(raw: &[&str], authorities: &AuthorityTable) -> Recognised {
             .join("\n"),
     );
 
-    r.report_type = TYPE_PATTERNS
-        .iter()
-        .filter_map(|(re, t)| re.find(&opening_text).map(|m| (m.start(), *t)))
-        .min_by_key(|(start, _)| *start)
-        .map(|(_, t)| t)
-        .or_else(|| ILACS_PATTERNS.is_match(&opening_text).then_some(ReportType::Ilacs));
+    // The title decides: look in the first lines, then the wider opening.
+    let title_text = normalise(
+        &opening
+            .iter()
+            .take(12)
+            .map(|(_, l)| *l)
+            .collect::<Vec<_>>()
+            .join("\n"),
+    );
+    let earliest = |text: &str| {
+        TYPE_PATTERNS
+            .iter()
+            .filter_map(|(re, t)| re.find(text).map(|m| (m.start(), *t)))
+            .min_by_key(|(start, _)| *start)
+            .map(|(_, t)| t)
+    };
+    r.report_type = earliest(&title_text)
+        .or_else(|| {
+            ILACS_PATTERNS
+                .is_match(&title_text)
+                .then_some(ReportType::Ilacs)
+        })
+        .or_else(|| earliest(&opening_text))
+        .or_else(|| {
+            ILACS_PATTERNS
+                .is_match(&opening_text)
+                .then_some(ReportType::Ilacs)
+        });
     if r.report_type == Some(ReportType::Sif) {
         let lscb = opening_text.contains("review of the effectiveness of the local safeguarding");
         r.framework = Some(if lscb { "sif+lscb" } else { "sif" }.to_string());
@@ -143,8 +165,14 @@ pub fn recognise(raw: &[&str], authorities: &AuthorityTable) -> Recognised {
             .judgements
             .iter()
             .any(|j| normalise(&j.area).contains("children in care and care leavers"));
-        let leavers = r.judgements.iter().any(|j| j.area_canonical == Area::CareLeavers);
-        let overall = r.judgements.iter().any(|j| j.area_canonical == Area::Overall);
+        let leavers = r
+            .judgements
+            .iter()
+            .any(|j| j.area_canonical == Area::CareLeavers);
+        let overall = r
+            .judgements
+            .iter()
+            .any(|j| j.area_canonical == Area::Overall);
         r.framework = if printed_in_care_and_leavers {
             Some("ilacs-2018".into())
         } else if leavers && overall {
@@ -158,15 +186,17 @@ pub fn recognise(raw: &[&str], authorities: &AuthorityTable) -> Recognised {
     r
 }
 
-static INSPECTION_DATES: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*inspection dates?\s*:?\s*(.*)$").expect("static regex")
-});
+static INSPECTION_DATES: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^\s*inspection dates?\s*:?\s*(.*)$").expect("static regex"));
 static CONDUCTED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:conducted|carried out|took place|undertaken) (?:on|between|from) ([^.]{4,60})")
-        .expect("static regex")
+    Regex::new(
+        r"(?i)(?:conducted|carried out|took place|undertaken) (?:on|between|from) ([^.]{4,60})",
+    )
+    .expect("static regex")
 });
 static PUBLISHED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:report )?published:?\s+(\d{1,2}\s+[a-z]+\s+\d{4})").expect("static regex")
+    Regex::new(r"(?i)(?:report )?published:?\s+(\d{1,2}\s+[a-z]+\s+\d{4}|\d{1,2}/\d{1,2}/\d{4})")
+        .expect("static regex")
 });
 
 fn find_dates(raw: &[&str], opening: &[(usize, &str)], r: &mut Recognised) {
@@ -175,11 +205,11 @@ fn find_dates(raw: &[&str], opening: &[(usize, &str)], r: &mut Recognised) {
             let mut text = c[1].to_string();
             // A range may wrap onto the next line: "... and 28 – 30\nJanuary 2014".
             if let Some((_, next)) = opening.get(k + 1) {
-                if !text.trim_end().ends_with(|ch: char| ch.is_ascii_digit()) || dates_in(&text).len() < 2 {
-                    if dates_in(next).is_empty() || next.trim().len() < 30 {
-                        text.push(' ');
-                        text.push_str(next);
-                    }
+                let incomplete = !text.trim_end().ends_with(|ch: char| ch.is_ascii_digit())
+                    || dates_in(&text).len() < 2;
+                if incomplete && (dates_in(next).is_empty() || next.trim().len() < 30) {
+                    text.push(' ');
+                    text.push_str(next);
                 }
             }
             let found = dates_in(&text);
@@ -219,7 +249,11 @@ fn find_dates(raw: &[&str], opening: &[(usize, &str)], r: &mut Recognised) {
     }
     for (i, line) in opening.iter() {
         let n = normalise(line);
-        if n.starts_with("dear ") || n.starts_with("lead inspector") || n.starts_with("his majesty") || n.starts_with("her majesty") {
+        if n.starts_with("dear ")
+            || n.starts_with("lead inspector")
+            || n.starts_with("his majesty")
+            || n.starts_with("her majesty")
+        {
             r.cover_end = r.cover_end.max(line_no(*i));
         }
     }
@@ -254,6 +288,33 @@ static CSA_ROW: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 
+/// Cells of a table line with their starting columns (tabs count as 8 columns).
+fn cells_at(line: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut last = 0;
+    let width = |s: &str| {
+        s.chars()
+            .map(|c| if c == '\t' { 8 } else { 1 })
+            .sum::<usize>()
+    };
+    for m in CELL_GAP.find_iter(line) {
+        if m.start() > last {
+            let cell = &line[last..m.start()];
+            let lead = cell.len() - cell.trim_start().len();
+            if !cell.trim().is_empty() {
+                out.push((width(&line[..last + lead]), cell.trim()));
+            }
+        }
+        last = m.end();
+    }
+    let cell = &line[last..];
+    if !cell.trim().is_empty() {
+        let lead = cell.len() - cell.trim_start().len();
+        out.push((width(&line[..last + lead]), cell.trim()));
+    }
+    out
+}
+
 /// Splits a table line into cells at tabs or runs of three or more spaces.
 fn cells(line: &str) -> Vec<&str> {
     CELL_GAP
@@ -264,13 +325,22 @@ fn cells(line: &str) -> Vec<&str> {
 }
 
 fn push(r: &mut Recognised, area_text: &str, grade_text: &str, line: u32) {
-    let area_text = area_text.trim().trim_start_matches(|c: char| c.is_ascii_digit() || c == '.').trim();
+    let area_text = area_text
+        .trim()
+        .trim_start_matches(|c: char| c.is_ascii_digit() || c == '.')
+        .trim();
     let area_norm = normalise(area_text);
-    let Some((area, _, _)) = grades::area_in(&area_norm) else { return };
+    let Some((area, _, _)) = grades::area_in(&area_norm) else {
+        return;
+    };
     let grade_norm = normalise(grade_text);
     let grade = match grade_norm.parse::<u32>() {
         Ok(n) => grades::grade_of_jar_number(n),
-        Err(_) => grades::grade_of_phrase(&grade_norm.replace(['(', ')'], "").trim_end_matches(|c: char| c.is_ascii_digit() || c == ' ').to_string()),
+        Err(_) => grades::grade_of_phrase(
+            grade_norm
+                .replace(['(', ')'], "")
+                .trim_end_matches(|c: char| c.is_ascii_digit() || c == ' '),
+        ),
     };
     let Some(grade) = grade else { return };
     if r.judgements.iter().any(|j| normalise(&j.area) == area_norm) {
@@ -286,41 +356,53 @@ fn push(r: &mut Recognised, area_text: &str, grade_text: &str, line: u32) {
 }
 
 fn find_judgements(raw: &[&str], opening: &[(usize, &str)], r: &mut Recognised) {
-    let limit = raw.len().min(opening.last().map_or(0, |(i, _)| i + 1)).max(raw.len().min(120));
+    let limit = raw
+        .len()
+        .min(opening.last().map_or(0, |(i, _)| i + 1))
+        .max(raw.len().min(120));
     // ILACS: "Judgement  Grade" over rows whose grade sits in the right column, sometimes on a
     // line of its own between the two lines of the row's label.
     if let Some(head) = raw[..limit].iter().position(|l| TABLE_HEAD.is_match(l)) {
+        // Cells starting at or right of the "Grade" header's column are the grade column.
+        let grade_col = raw[head]
+            .to_lowercase()
+            .find("grade")
+            .unwrap_or(40)
+            .saturating_sub(6);
         let mut end = head;
-        let mut rows: Vec<(Vec<String>, Option<String>, u32)> = Vec::new();
-        let mut current: (Vec<String>, Option<String>, u32) = (Vec::new(), None, 0);
+        let mut groups: Vec<(Vec<String>, Vec<String>, u32)> = Vec::new();
+        let mut current: (Vec<String>, Vec<String>, u32) = (Vec::new(), Vec::new(), 0);
         for (i, line) in raw.iter().enumerate().skip(head + 1).take(40) {
-            let trimmed = line.trim();
-            if trimmed.is_empty() {
-                if !current.0.is_empty() || current.1.is_some() {
-                    rows.push(std::mem::take(&mut current));
+            if line.trim().is_empty() {
+                if !current.0.is_empty() || !current.1.is_empty() {
+                    groups.push(std::mem::take(&mut current));
                 }
                 continue;
             }
-            if !line.starts_with([' ', '\t']) {
-                break;
+            let positioned = cells_at(line);
+            let in_table =
+                positioned.len() > 1 || positioned.iter().any(|(col, _)| *col >= grade_col);
+            if !in_table && !line.starts_with([' ', '\t']) {
+                break; // prose after the table
             }
             end = i;
-            if current.0.is_empty() && current.1.is_none() {
+            if current.0.is_empty() && current.1.is_empty() {
                 current.2 = line_no(i);
             }
-            for cell in cells(line) {
-                if GRADE_CELL.is_match(cell) && current.1.is_none() {
-                    current.1 = Some(cell.to_string());
+            for (col, cell) in positioned {
+                if col >= grade_col {
+                    current.1.push(cell.to_string());
                 } else {
                     current.0.push(cell.to_string());
                 }
             }
         }
-        if !current.0.is_empty() || current.1.is_some() {
-            rows.push(current);
+        if !current.0.is_empty() || !current.1.is_empty() {
+            groups.push(current);
         }
-        for (label, grade, line) in rows {
-            if let Some(grade) = grade {
+        for (label, grade, line) in groups {
+            let grade = grade.join(" ");
+            if GRADE_CELL.is_match(&grade) {
                 push(r, &label.join(" "), &grade, line);
             }
         }
@@ -344,7 +426,10 @@ fn find_judgements(raw: &[&str], opening: &[(usize, &str)], r: &mut Recognised) 
         let mut j = i;
         while j < raw.len() && !raw[j].trim().is_empty() && (j == i || !SIF_ROW.is_match(raw[j])) {
             for cell in cells(raw[j]) {
-                if GRADE_CELL.is_match(cell) && grade.is_none() && !cell.chars().all(|c| c.is_ascii_digit()) {
+                if GRADE_CELL.is_match(cell)
+                    && grade.is_none()
+                    && !cell.chars().all(|c| c.is_ascii_digit())
+                {
                     grade = Some(cell.to_string());
                 } else {
                     label.push(cell.to_string());
@@ -372,14 +457,20 @@ fn find_judgements(raw: &[&str], opening: &[(usize, &str)], r: &mut Recognised) 
             .collect::<Vec<_>>()
             .join(" "),
     );
-    if !r.judgements.iter().any(|j| j.area_canonical == Area::Overall) {
+    if !r
+        .judgements
+        .iter()
+        .any(|j| j.area_canonical == Area::Overall)
+    {
         if let Some(c) = OVERALL_SENTENCE.captures(&cover) {
             if let Some(g) = c.get(1).or_else(|| c.get(2)) {
                 let line = opening
                     .iter()
                     .find(|(_, l)| {
                         let n = normalise(l);
-                        n.contains("overall judge") || n.contains("children's services in") || n.starts_with("outcomes for children")
+                        n.contains("overall judge")
+                            || n.contains("children's services in")
+                            || n.starts_with("outcomes for children")
                     })
                     .map(|(i, _)| line_no(*i));
                 if let Some(grade) = grades::grade_of_phrase(g.as_str()) {
@@ -397,7 +488,11 @@ fn find_judgements(raw: &[&str], opening: &[(usize, &str)], r: &mut Recognised) 
             }
         }
     }
-    if !r.judgements.iter().any(|j| j.area_canonical == Area::SafeguardingPartnership) {
+    if !r
+        .judgements
+        .iter()
+        .any(|j| j.area_canonical == Area::SafeguardingPartnership)
+    {
         if let Some(c) = LSCB_SENTENCE.captures(&cover) {
             if let Some(grade) = grades::grade_of_phrase(&c[1]) {
                 r.judgements.push(Judgement {
@@ -468,7 +563,10 @@ mod tests {
         assert_eq!(r.report_type, Some(ReportType::Ilacs));
         assert_eq!(r.framework.as_deref(), Some("ilacs-2018"));
         assert_eq!(r.authority.map(|a| a.name), Some("Thurrock".to_string()));
-        assert_eq!(r.inspection_end.map(|d| d.to_string()).as_deref(), Some("2019-11-22"));
+        assert_eq!(
+            r.inspection_end.map(|d| d.to_string()).as_deref(),
+            Some("2019-11-22")
+        );
         let got: Vec<(Area, Grade, String)> = r
             .judgements
             .iter()
@@ -477,9 +575,22 @@ mod tests {
         assert_eq!(
             got,
             [
-                (Area::Leadership, Grade::Good, "The impact of leaders on social work practice with children and families".to_string()),
-                (Area::ChildrenInCare, Grade::RequiresImprovement, "The experiences and progress of children in care and care leavers".to_string()),
-                (Area::Overall, Grade::Good, "Overall effectiveness".to_string()),
+                (
+                    Area::Leadership,
+                    Grade::Good,
+                    "The impact of leaders on social work practice with children and families"
+                        .to_string()
+                ),
+                (
+                    Area::ChildrenInCare,
+                    Grade::RequiresImprovement,
+                    "The experiences and progress of children in care and care leavers".to_string()
+                ),
+                (
+                    Area::Overall,
+                    Grade::Good,
+                    "Overall effectiveness".to_string()
+                ),
             ]
         );
     }
@@ -489,8 +600,15 @@ mod tests {
         let r = recognise_text("Telford and Wrekin Council\nInspection of services for children in need of help and\nprotection, children looked after and care leavers\nand\nReview of the effectiveness of the Local Safeguarding Children\nBoard1\nInspection date: 13 June 2016 to 7 July 2016\nReport published: 26 August 2016\n\n\nChildren’s services in Telford and Wrekin require improvement\nto be good\n1. Children who need help and protection                               Requires improvement\n\n2. Children looked after and achieving\n                                                                       Requires improvement\n   permanence\n\n          2.1 Adoption performance                                     Good\n\n3. Leadership, management and governance                               Requires improvement\n\nThe effectiveness of the Local Safeguarding Children Board (LSCB) is good.");
         assert_eq!(r.report_type, Some(ReportType::Sif));
         assert_eq!(r.framework.as_deref(), Some("sif+lscb"));
-        assert_eq!(r.published.map(|d| d.to_string()).as_deref(), Some("2016-08-26"));
-        let got: Vec<(Area, Grade)> = r.judgements.iter().map(|j| (j.area_canonical, j.grade)).collect();
+        assert_eq!(
+            r.published.map(|d| d.to_string()).as_deref(),
+            Some("2016-08-26")
+        );
+        let got: Vec<(Area, Grade)> = r
+            .judgements
+            .iter()
+            .map(|j| (j.area_canonical, j.grade))
+            .collect();
         assert_eq!(
             got,
             [

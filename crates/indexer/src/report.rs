@@ -132,9 +132,8 @@ static BOILERPLATE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
-static SIGN_OFF: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^yours (?:sincerely|faithfully)").expect("static regex")
-});
+static SIGN_OFF: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^yours (?:sincerely|faithfully)").expect("static regex"));
 
 /// Parses one report's text. `source` is recorded as given; `bytes` are the file's bytes (for
 /// the id).
@@ -183,7 +182,12 @@ pub fn parse(text: &str, source: &str, bytes: &[u8], authorities: &AuthorityTabl
         _ => (Area::None, Kind::Other),
     };
 
-    let judgement_for = |area: Area| recognised.judgements.iter().find(|j| j.area_canonical == area);
+    let judgement_for = |area: Area| {
+        recognised
+            .judgements
+            .iter()
+            .find(|j| j.area_canonical == area)
+    };
 
     let mut stack: Vec<(HeadingInfo, String)> = Vec::new();
     let mut paragraphs = Vec::new();
@@ -207,7 +211,12 @@ pub fn parse(text: &str, source: &str, bytes: &[u8], authorities: &AuthorityTabl
         }
         // The table row of a judgement carries its own area and grade.
         let row = (block.kind == BlockKind::Table)
-            .then(|| recognised.judgements.iter().find(|j| j.line == Some(block.line)))
+            .then(|| {
+                recognised
+                    .judgements
+                    .iter()
+                    .find(|j| j.line == Some(block.line))
+            })
             .flatten();
         let in_cover = block.line <= recognised.cover_end;
 
@@ -232,11 +241,13 @@ pub fn parse(text: &str, source: &str, bytes: &[u8], authorities: &AuthorityTabl
                 area_printed = j.area.clone();
             }
         }
-        let mut kind = kind.unwrap_or(if area_canonical != Area::None && default_kind != Kind::Summary {
-            Kind::Judgement
-        } else {
-            default_kind
-        });
+        let mut kind = kind.unwrap_or(
+            if area_canonical != Area::None && default_kind != Kind::Summary {
+                Kind::Judgement
+            } else {
+                default_kind
+            },
+        );
         if let Some(j) = row {
             area_canonical = j.area_canonical;
             area_printed = j.area.clone();
@@ -266,7 +277,11 @@ pub fn parse(text: &str, source: &str, bytes: &[u8], authorities: &AuthorityTabl
         };
         if matches!(block.kind, BlockKind::Heading(_)) && kind != Kind::Boilerplate {
             // A heading inside the cover or sign-off: plain text there.
-            kind = if in_cover || signed_off { Kind::Other } else { kind };
+            kind = if in_cover || signed_off {
+                Kind::Other
+            } else {
+                kind
+            };
         }
         paragraphs.push(Paragraph {
             ordinal: u32::try_from(paragraphs.len() + 1).unwrap_or(u32::MAX),
@@ -297,7 +312,9 @@ pub fn parse(text: &str, source: &str, bytes: &[u8], authorities: &AuthorityTabl
         report_id: content_id(bytes),
         source: source.to_string(),
         authority: authority.map(|a| a.name.clone()),
-        authority_code: authority.map(|a| a.ons_code.clone()).filter(|c| !c.is_empty()),
+        authority_code: authority
+            .map(|a| a.ons_code.clone())
+            .filter(|c| !c.is_empty()),
         region: authority.map(|a| a.region.clone()),
         report_type,
         framework: recognised.framework.clone(),

@@ -61,7 +61,10 @@ fn classify(line: &Line) -> Start {
     if let Some(m) = BULLET.find(t) {
         let rest = &t[m.end()..];
         // A lone dash or a hyphenated word is not a bullet: "- " must be followed by text.
-        if m.end() > 0 && !rest.is_empty() && (m.as_str().ends_with(char::is_whitespace) || !t.starts_with('-')) {
+        if m.end() > 0
+            && !rest.is_empty()
+            && (m.as_str().ends_with(char::is_whitespace) || !t.starts_with('-'))
+        {
             return Start::Bullet(rest.to_string());
         }
     }
@@ -97,7 +100,8 @@ pub fn blocks(lines: &[Line]) -> Vec<Block> {
         }
         if line.footnote {
             let is_mark = line.text.len() <= 2 && line.text.chars().all(|c| c.is_ascii_digit());
-            let continues = matches!(&open, Some(o) if o.kind == BlockKind::Footnote) && !gap && !is_mark;
+            let continues =
+                matches!(&open, Some(o) if o.kind == BlockKind::Footnote) && !gap && !is_mark;
             if !continues {
                 close(&mut open, &mut raw, &vocabulary);
                 open = Some(Open {
@@ -305,9 +309,7 @@ fn join_continuations(raw: Vec<(Block, bool)>, vocabulary: &HashSet<String>) -> 
     let mut single_line: Vec<bool> = Vec::with_capacity(raw.len());
     for (block, page_break) in raw {
         if block.kind == BlockKind::Paragraph && block.number.is_none() {
-            let target = out
-                .iter()
-                .rposition(|b| b.kind != BlockKind::Footnote);
+            let target = out.iter().rposition(|b| b.kind != BlockKind::Footnote);
             if let Some(t) = target {
                 let prev = &out[t];
                 let first = block.text.chars().next().unwrap_or(' ');

@@ -95,12 +95,11 @@ pub fn open_or_create(dir: &Path) -> Result<Index, IndexerError> {
         path: dir.to_path_buf(),
         source: e.into(),
     })?;
-    let index = Index::open_or_create(directory, build_schema()).map_err(|source| {
-        IndexerError::Open {
+    let index =
+        Index::open_or_create(directory, build_schema()).map_err(|source| IndexerError::Open {
             path: dir.to_path_buf(),
             source,
-        }
-    })?;
+        })?;
     std::fs::write(&version_file, SCHEMA_VERSION.to_string()).map_err(io)?;
     register_tokenizers(&index);
     Ok(index)
@@ -188,7 +187,9 @@ pub fn index_paths(
                                 }
                             };
                             match earlier {
-                                Some(first) => Outcome::Skipped(source, SkipReason::Duplicate(first)),
+                                Some(first) => {
+                                    Outcome::Skipped(source, SkipReason::Duplicate(first))
+                                }
                                 None => {
                                     let parsed = report::parse(text, &source, &bytes, authorities);
                                     write_report(&writer, &fields, &parsed)?;
@@ -306,8 +307,14 @@ fn write_report(writer: &IndexWriter, f: &Fields, parsed: &Parsed) -> Result<(),
                 &year.map_or_else(|| "unknown".to_string(), |y| y.to_string()),
             ),
         );
-        d.add_facet(f.facets, facet_value(facet::REPORT_TYPE, r.report_type.as_str()));
-        d.add_facet(f.facets, facet_value(facet::AREA, p.area_canonical.as_str()));
+        d.add_facet(
+            f.facets,
+            facet_value(facet::REPORT_TYPE, r.report_type.as_str()),
+        );
+        d.add_facet(
+            f.facets,
+            facet_value(facet::AREA, p.area_canonical.as_str()),
+        );
         d.add_facet(f.facets, facet_value(facet::GRADE, p.grade.as_str()));
         d.add_facet(f.facets, facet_value(facet::KIND, p.kind.as_str()));
         writer.add_document(d)?;

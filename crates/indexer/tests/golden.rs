@@ -18,7 +18,12 @@ fn render(name: &str) -> String {
     let path = corpus().join("samples").join(name);
     let bytes = std::fs::read(&path).expect("sample report");
     let text = std::str::from_utf8(&bytes).expect("UTF-8 sample");
-    let parsed = parse(text, &format!("corpus/samples/{name}"), &bytes, AuthorityTable::bundled());
+    let parsed = parse(
+        text,
+        &format!("corpus/samples/{name}"),
+        &bytes,
+        AuthorityTable::bundled(),
+    );
     let mut out = serde_json::to_string_pretty(&parsed.report).expect("json");
     out.push('\n');
     for p in &parsed.paragraphs {
@@ -27,7 +32,10 @@ fn render(name: &str) -> String {
             "\n#{} line {}{} | {} | {} ({}) | {} ({})",
             p.ordinal,
             p.line,
-            p.number.as_ref().map(|n| format!(" para {n}")).unwrap_or_default(),
+            p.number
+                .as_ref()
+                .map(|n| format!(" para {n}"))
+                .unwrap_or_default(),
             p.kind,
             p.area_canonical,
             p.area,

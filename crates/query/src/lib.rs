@@ -145,7 +145,10 @@ impl Searcher {
         );
         let full = BooleanQuery::new(vec![
             (Occur::Must, parsed),
-            (Occur::Must, Box::new(ConstScoreQuery::new(Box::new(paragraphs), 0.0))),
+            (
+                Occur::Must,
+                Box::new(ConstScoreQuery::new(Box::new(paragraphs), 0.0)),
+            ),
         ]);
         let searcher = self.reader.searcher();
         let (top, total) = searcher.search(

@@ -220,7 +220,8 @@ struct SlowStretch<'a> {
 impl TokenStream for OfsTokenStream<'_> {
     fn advance(&mut self) -> bool {
         loop {
-            if let Some(word) = next_fast_word(self.text.as_bytes(), &mut self.cursor, self.fast_end)
+            if let Some(word) =
+                next_fast_word(self.text.as_bytes(), &mut self.cursor, self.fast_end)
             {
                 let (from, to) = (word.from, word.to);
                 if word.curly {
@@ -308,10 +309,7 @@ fn find_non_ascii(bytes: &[u8], from: usize) -> Option<usize> {
     let mut offset = from;
     for block in bytes.get(from..)?.chunks(BLOCK) {
         if !block.is_ascii() {
-            return block
-                .iter()
-                .position(|b| !b.is_ascii())
-                .map(|i| offset + i);
+            return block.iter().position(|b| !b.is_ascii()).map(|i| offset + i);
         }
         offset += block.len();
     }
@@ -454,6 +452,31 @@ const CLASS: [u8; 256] = {
     class
 };
 
+/// Index of the first byte at or after `i` that is not an ASCII letter, looking at eight bytes
+/// at a time; may stop early, within the last seven bytes of `bytes`.
+#[inline]
+fn skip_letters(bytes: &[u8], mut i: usize) -> usize {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    while let Some(block) = bytes.get(i..i + 8) {
+        let Ok(block) = <[u8; 8]>::try_from(block) else {
+            break;
+        };
+        let word = u64::from_le_bytes(block);
+        // Each byte, high bit cleared, lower-cased if a capital: letters are then 0x61..=0x7a.
+        // Adding 0x1f (0x05) sets the high bit of bytes >= 0x61 (>= 0x7b), with no carries.
+        let folded = (word & !HIGH) | 0x2020_2020_2020_2020;
+        let at_least_a = folded.wrapping_add(0x1f1f_1f1f_1f1f_1f1f);
+        let beyond_z = folded.wrapping_add(0x0505_0505_0505_0505);
+        let letters = at_least_a & !beyond_z & !word & HIGH;
+        let others = !letters & HIGH;
+        if others != 0 {
+            return i + (others.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    i
+}
+
 /// A word found by the fast scanner.
 struct FastWord {
     from: usize,
@@ -482,6 +505,7 @@ fn next_fast_word(bytes: &[u8], cursor: &mut usize, end: usize) -> Option<FastWo
         let mut curly = false;
         i += 1;
         loop {
+            i = skip_letters(bytes, i);
             while i < bytes.len() && CLASS[usize::from(bytes[i])] & CORE != 0 {
                 i += 1;
             }
@@ -517,11 +541,7 @@ fn next_fast_word(bytes: &[u8], cursor: &mut usize, end: usize) -> Option<FastWo
         // A run of underscores alone has no alphanumeric character: not a word.
         if bytes[from] != b'_' || bytes[from..i].iter().any(|&b| b != b'_') {
             *cursor = i;
-            return Some(FastWord {
-                from,
-                to: i,
-                curly,
-            });
+            return Some(FastWord { from, to: i, curly });
         }
     }
 }
@@ -623,6 +643,124 @@ mod tests {
             "x\t\u{345}\n\u{345}",
         ] {
             assert_eq!(tokens(text), reference_tokens(text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn curly_quotes_and_fast_punctuation() {
+        check("‘Good’ and “outstanding”", &["good", "and", "outstanding"]);
+        check("‘children’s’ plans’", &["children", "plans"]);
+        check("1’000 2‘5 a’1 1’a", &["1'000", "2'5", "a", "1", "1", "a"]);
+        check("a’’b a’‘b ’s", &["a", "b", "a", "b", "s"]);
+        check(
+            "\u{f06e} Staff—and—managers… £5 © −3 ◼x",
+            &["staff", "and", "managers", "5", "3", "x"],
+        );
+    }
+
+    /// Whether `text` is one UAX #29 segment.
+    fn one_segment(text: &str) -> bool {
+        text.split_word_bounds().nth(1).is_none()
+    }
+
+    #[test]
+    fn fast_punctuation_never_joins_and_is_never_a_word() {
+        let fast_punctuation: Vec<char> = ('\u{80}'..='\u{ffff}')
+            .filter(|&c| is_fast_punctuation(c))
+            .collect();
+        let mut neighbours: Vec<char> = ('\0'..='\u{7f}').collect();
+        neighbours.extend(['\u{2018}', '\u{2019}']);
+        neighbours.extend(&fast_punctuation);
+        for &c in &fast_punctuation {
+            assert!(!c.is_alphanumeric(), "{c:?}");
+            for &x in &neighbours {
+                assert!(!one_segment(&format!("{x}{c}")), "{x:?} joins {c:?}");
+                assert!(!one_segment(&format!("{c}{x}")), "{c:?} joins {x:?}");
+            }
+            for around in ["a", "1", "\u{2019}"] {
+                let text = format!("{around}{c}{around}");
+                assert_eq!(text.split_word_bounds().count(), 3, "{text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn curly_quotes_segment_like_the_apostrophe() {
+        // In ASCII contexts U+2018 and U+2019 (MidNumLet) behave as U+0027 (Single_Quote).
+        let ascii: Vec<char> = (' '..='~').collect();
+        for &x in &ascii {
+            for &y in &ascii {
+                let straight: Vec<usize> = format!("{x}'{y}")
+                    .split_word_bounds()
+                    .map(str::len)
+                    .collect();
+                for quote in ['\u{2018}', '\u{2019}'] {
+                    let curly: Vec<usize> = format!("{x}{quote}{y}")
+                        .split_word_bounds()
+                        .map(|s| {
+                            if s.contains(quote) {
+                                s.len() - 2
+                            } else {
+                                s.len()
+                            }
+                        })
+                        .collect();
+                    assert_eq!(curly, straight, "{x:?} {quote:?} {y:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn fast_characters_never_join_ascii_whitespace() {
+        let fast = ('\0'..='\u{ffff}').filter(|&c| is_fast(c) && !c.is_ascii_whitespace());
+        for c in fast {
+            for space in [' ', '\t', '\n', '\r', '\u{c}'] {
+                assert!(!joins(c, space) && !joins(space, c), "{c:?} {space:?}");
+            }
+        }
+    }
+
+    fn spec_normalise(word: &str) -> String {
+        let lower = word.to_lowercase().replace(['\u{2018}', '\u{2019}'], "'");
+        match lower.strip_suffix("'s") {
+            Some(stem) if !stem.is_empty() => stem.to_string(),
+            _ => lower,
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn normalise_matches_its_specification(
+            word in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    'a', 'S', 's', 'Σ', 'σ', 'ς', 'İ', 'ẞ', 'ß', 'É', 'Ǆ', 'ᾼ', '\'', '\u{2018}',
+                    '\u{2019}', '\u{301}', '1', '_', '.',
+                ]),
+                0..8,
+            )
+        ) {
+            let word: String = word.into_iter().collect();
+            let mut out = String::from("junk");
+            normalise(&word, &mut out);
+            proptest::prop_assert_eq!(out, spec_normalise(&word), "word {:?}", word);
+        }
+    }
+
+    #[test]
+    fn skip_letters_stops_at_the_first_non_letter() {
+        let bytes: Vec<u8> = (0..=255u8).collect();
+        for &b in &bytes {
+            for at in 0..10 {
+                let mut text = b"abcdefghijKLMNOPQRSTuvwxyzABCDEFGHIJ".to_vec();
+                text[at] = b;
+                let expected = if b.is_ascii_alphabetic() { text.len() } else { at };
+                let got = skip_letters(&text, 0);
+                assert!(got <= expected && got + 7 >= expected.min(text.len() - 7));
+                if !b.is_ascii_alphabetic() {
+                    assert_eq!(got, at, "byte {b:#x} at {at}");
+                }
+            }
         }
     }
 
