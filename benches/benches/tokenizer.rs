@@ -1,13 +1,14 @@
 //! Tokenizer throughput on the bundled reports: ofsearch's tokenizer (ASCII fast path) against
 //! its own reference (`unicode_word_indices` over the whole text), tantivy's `SimpleTokenizer`
-//! and the full stemmed analyzer.
+//! (alone and with `LowerCaser`, which ofsearch's tokenizer does itself) and the full stemmed
+//! analyzer.
 
 use std::hint::black_box;
 use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use ofsearch_schema::tokenizer::{reference_tokens, stemmed_analyzer, OfsTokenizer};
-use tantivy::tokenizer::{SimpleTokenizer, TokenStream, Tokenizer};
+use tantivy::tokenizer::{LowerCaser, SimpleTokenizer, TextAnalyzer, TokenStream, Tokenizer};
 use unicode_segmentation::UnicodeSegmentation;
 
 /// Every `corpus/reports/*.txt`, concatenated (lossily decoded), in file-name order.
@@ -38,6 +39,16 @@ fn drain<T: Tokenizer>(tokenizer: &mut T, text: &str) -> usize {
     total
 }
 
+/// Runs an analyzer over `text`, summing the token lengths.
+fn drain_analyzer(analyzer: &mut TextAnalyzer, text: &str) -> usize {
+    let mut stream = analyzer.token_stream(text);
+    let mut total = 0;
+    while stream.advance() {
+        total += stream.token().text.len();
+    }
+    total
+}
+
 fn tokenizers(c: &mut Criterion) {
     let text = corpus();
     let mut group = c.benchmark_group("tokenize_reports");
@@ -60,6 +71,12 @@ fn tokenizers(c: &mut Criterion) {
     group.bench_function("tantivy_simple", |b| {
         b.iter(|| drain(&mut simple, black_box(&text)))
     });
+    let mut simple_lower = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(LowerCaser)
+        .build();
+    group.bench_function("tantivy_simple_lowercaser", |b| {
+        b.iter(|| drain_analyzer(&mut simple_lower, black_box(&text)))
+    });
     group.bench_function("unicode_word_indices", |b| {
         b.iter(|| black_box(&text).unicode_word_indices().count())
     });
@@ -68,14 +85,7 @@ fn tokenizers(c: &mut Criterion) {
     });
     let mut stemmed = stemmed_analyzer();
     group.bench_function("ofs_stem_analyzer", |b| {
-        b.iter(|| {
-            let mut stream = stemmed.token_stream(black_box(&text));
-            let mut total = 0;
-            while stream.advance() {
-                total += stream.token().text.len();
-            }
-            total
-        })
+        b.iter(|| drain_analyzer(&mut stemmed, black_box(&text)))
     });
     group.finish();
 }
