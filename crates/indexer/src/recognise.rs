@@ -317,11 +317,7 @@ fn cells_at(line: &str) -> Vec<(usize, &str)> {
 
 /// Splits a table line into cells at tabs or runs of three or more spaces.
 fn cells(line: &str) -> Vec<&str> {
-    CELL_GAP
-        .split(line.trim())
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-        .collect()
+    cells_at(line).into_iter().map(|(_, cell)| cell).collect()
 }
 
 fn push(r: &mut Recognised, area_text: &str, grade_text: &str, line: u32) {

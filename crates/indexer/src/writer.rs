@@ -9,7 +9,9 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use ofsearch_schema::schema::{facet, RECORD_PARAGRAPH, RECORD_REPORT};
-use ofsearch_schema::{build_schema, register_tokenizers, Fields, ReportType, SCHEMA_VERSION};
+use ofsearch_schema::{
+    build_schema, register_tokenizers, Fields, ReportType, SCHEMA_VERSION, VERSION_FILE,
+};
 use rayon::prelude::*;
 use tantivy::directory::MmapDirectory;
 use tantivy::schema::Facet;
@@ -19,9 +21,6 @@ use crate::authority::AuthorityTable;
 use crate::error::{IndexerError, SkipReason};
 use crate::read::{self, Found};
 use crate::report::{self, Parsed};
-
-/// Name of the file, beside tantivy's, that records which ofsearch schema wrote the index.
-pub const VERSION_FILE: &str = "ofsearch-version";
 
 /// How to run the indexer.
 pub struct IndexOptions<'a> {

@@ -4,15 +4,12 @@
 use std::path::{Path, PathBuf};
 
 use ofsearch_schema::schema::{RECORD_PARAGRAPH, RECORD_REPORT};
-use ofsearch_schema::{register_tokenizers, Fields, SCHEMA_VERSION};
+use ofsearch_schema::{register_tokenizers, Fields, SCHEMA_VERSION, VERSION_FILE};
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, QueryParser, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{Index, IndexReader, TantivyDocument, Term};
-
-/// Name of the file beside the index that records the schema version (written by the indexer).
-const VERSION_FILE: &str = "ofsearch-version";
 
 /// What can go wrong when searching.
 #[derive(Debug, thiserror::Error)]

@@ -6,5 +6,5 @@ pub mod schema;
 pub mod tokenizer;
 pub mod vocab;
 
-pub use schema::{build_schema, register_tokenizers, Fields, SCHEMA_VERSION};
+pub use schema::{build_schema, register_tokenizers, Fields, SCHEMA_VERSION, VERSION_FILE};
 pub use vocab::{Area, Grade, Kind, ReportType, UnknownValue};

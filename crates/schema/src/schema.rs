@@ -22,6 +22,9 @@ pub const RECORD_REPORT: &str = "report";
 /// Version of this schema, written beside the index: an index of another version is refused.
 pub const SCHEMA_VERSION: u32 = 1;
 
+/// Name of the file, beside tantivy's own, in which the indexer records `SCHEMA_VERSION`.
+pub const VERSION_FILE: &str = "ofsearch-version";
+
 /// Roots of the paths in the `facets` field, one per facet dimension: `/year/2013`.
 pub mod facet {
     /// Canonical authority name.
