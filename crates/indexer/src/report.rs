@@ -1,6 +1,7 @@
 //! A parsed report: metadata, judgements, and its paragraphs with their tags. `parse` runs the
 //! whole pipeline for one file's text: lines -> recognition -> blocks -> tagged paragraphs.
 
+use std::fmt::Write as _;
 use std::sync::LazyLock;
 
 use ofsearch_schema::{Area, Grade, Kind, ReportType};
@@ -328,4 +329,29 @@ pub fn parse(text: &str, source: &str, bytes: &[u8], authorities: &AuthorityTabl
         paragraphs: paragraphs.len(),
     };
     Parsed { report, paragraphs }
+}
+
+impl Parsed {
+    /// Renders the report for review, as the golden files hold it: the metadata as pretty JSON,
+    /// then one block per paragraph (ordinal, first line, printed number, kind, area and grade,
+    /// section path, text).
+    pub fn render(&self) -> String {
+        let mut out = serde_json::to_string_pretty(&self.report).unwrap_or_default();
+        out.push('\n');
+        for p in &self.paragraphs {
+            let number = p
+                .number
+                .as_ref()
+                .map(|n| format!(" para {n}"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "\n#{} line {}{number} | {} | {} ({}) | {} ({})",
+                p.ordinal, p.line, p.kind, p.area_canonical, p.area, p.grade, p.grade_printed,
+            );
+            let _ = writeln!(out, "  section: {}", p.section.join(" > "));
+            let _ = writeln!(out, "  {}", p.text);
+        }
+        out
+    }
 }

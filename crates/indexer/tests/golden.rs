@@ -3,7 +3,6 @@
 //! differing line. After reviewing a change by hand, rewrite the files with
 //! `OFSEARCH_BLESS=1 cargo test -p ofsearch-indexer --test golden`.
 
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use ofsearch_indexer::authority::AuthorityTable;
@@ -13,39 +12,18 @@ fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus")
 }
 
-/// Renders a parsed report as the golden text: a JSON header, then one block per paragraph.
+/// Renders a parsed sample report as the golden text.
 fn render(name: &str) -> String {
     let path = corpus().join("samples").join(name);
     let bytes = std::fs::read(&path).expect("sample report");
     let text = std::str::from_utf8(&bytes).expect("UTF-8 sample");
-    let parsed = parse(
+    parse(
         text,
         &format!("corpus/samples/{name}"),
         &bytes,
         AuthorityTable::bundled(),
-    );
-    let mut out = serde_json::to_string_pretty(&parsed.report).expect("json");
-    out.push('\n');
-    for p in &parsed.paragraphs {
-        let _ = writeln!(
-            out,
-            "\n#{} line {}{} | {} | {} ({}) | {} ({})",
-            p.ordinal,
-            p.line,
-            p.number
-                .as_ref()
-                .map(|n| format!(" para {n}"))
-                .unwrap_or_default(),
-            p.kind,
-            p.area_canonical,
-            p.area,
-            p.grade,
-            p.grade_printed,
-        );
-        let _ = writeln!(out, "  section: {}", p.section.join(" > "));
-        let _ = writeln!(out, "  {}", p.text);
-    }
-    out
+    )
+    .render()
 }
 
 fn check(name: &str) {
