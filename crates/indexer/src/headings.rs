@@ -37,17 +37,28 @@ static KNOWN: LazyLock<Vec<Known>> = LazyLock::new(|| {
     type Row = (&'static str, u8, Option<Kind>, Option<Area>, bool);
     let table: &[Row] = &[
         (r"section \d+:? .*", 1, None, None, true),
+        // A letter's subject line, under the salutation.
+        (
+            r"annual unannounced inspection of contact,? referral and assessment.*",
+            1,
+            None,
+            None,
+            false,
+        ),
         (r"summary report", 1, Some(Summary), None, true),
         (r"main report", 1, None, None, true),
         (r"annex\b.*", 1, Some(Summary), None, true),
         (r"contents\b.*", 1, Some(Boilerplate), None, true),
         (
-            r"(?:summary of )?key findings.*|summary|executive summary|summary of findings",
+            r"(?:summary of )?key findings.*|executive summary|summary of findings",
             2,
             Some(Summary),
             Some(Area::Overall),
             false,
         ),
+        // Inside a judged section (SIF 2014-17): its summary, then its findings.
+        (r"summary", 3, Some(Summary), None, false),
+        (r"inspection findings\b.*", 3, None, None, false),
         (
             r"what does the local authority need to improve|what needs to improve|recommendations?|what the local authority needs to improve",
             2,
@@ -84,7 +95,7 @@ static KNOWN: LazyLock<Vec<Known>> = LazyLock::new(|| {
             false,
         ),
         (
-            r"inspection judge?ments about the local authority|inspection findings",
+            r"inspection judge?ments about the local authority",
             2,
             None,
             None,
@@ -157,8 +168,12 @@ pub fn known(text: &str) -> Option<HeadingInfo> {
                     Some((area, _, _)) if known.level == 1 => Some((area, text.trim().to_string())),
                     _ => None,
                 }
-            } else {
+            } else if known.level <= 2 {
                 grades::area_in(norm).map(|(area, _, _)| (area, text.trim().to_string()))
+            } else {
+                // A minor heading ("Key strengths and weaknesses of the LSCB") sits inside a
+                // judged section and names no area of its own.
+                None
             }
         });
     Some(HeadingInfo {
@@ -299,6 +314,23 @@ mod tests {
             Some((2, None, Some(Area::HelpAndProtection))),
         );
         check("Strengths", Some((3, None, None)));
+        // Subsections of a judged section keep its area.
+        check("Summary", Some((3, Some(Kind::Summary), None)));
+        check("Inspection findings", Some((3, None, None)));
+        check(
+            "Inspection findings – the Local Safeguarding Children Board",
+            Some((3, None, None)),
+        );
+        // A minor heading names no area of its own: its paragraphs keep the enclosing one.
+        check(
+            "Key strengths and weaknesses of the LSCB",
+            Some((3, None, None)),
+        );
+        // A letter's subject line is its title.
+        check(
+            "Annual unannounced inspection of contact, referral and assessment arrangements within Hartlepool children's services",
+            Some((1, None, None)),
+        );
         check(
             "The experiences and progress of care leavers: good",
             Some((2, None, Some(Area::CareLeavers))),

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::authority::{Authority, AuthorityTable};
 use crate::date::Date;
-use crate::grades::FoundGrade;
+use crate::grades::{self, FoundGrade};
 use crate::headings::HeadingInfo;
 use crate::lines;
 use crate::recognise::{self, Judgement};
@@ -98,7 +98,8 @@ pub fn content_id(bytes: &[u8]) -> String {
 static BOILERPLATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?ix)^(?:
-            ofsted\ produces\ this\ report
+            better\ education\ and\ care$
+          | ofsted\ produces\ this\ report
           | it\ is\ ofsted'?’?s\ expectation
           | the\ local\ authority\ leads\ (?:highly\ )?effective\ services\ that
           | the\ lscb\ (?:is\ not\ yet\ demonstrating|demonstrates)\ the\ characteristics
@@ -169,6 +170,7 @@ pub fn parse(text: &str, source: &str, bytes: &[u8], authorities: &AuthorityTabl
                     number: None,
                     line,
                     last_line: line,
+                    page_break_before: false,
                 },
             );
         }
@@ -182,6 +184,11 @@ pub fn parse(text: &str, source: &str, bytes: &[u8], authorities: &AuthorityTabl
         ReportType::UnannouncedCra => (Area::HelpAndProtection, Kind::Judgement),
         _ => (Area::None, Kind::Other),
     };
+    // An unannounced inspection letter judges one area, named in its title.
+    let default_printed = match report_type {
+        ReportType::UnannouncedCra => "Contact, referral and assessment arrangements",
+        _ => "",
+    };
 
     let judgement_for = |area: Area| {
         recognised
@@ -190,21 +197,65 @@ pub fn parse(text: &str, source: &str, bytes: &[u8], authorities: &AuthorityTabl
             .find(|j| j.area_canonical == area)
     };
 
+    // Letters (annual assessments, unannounced inspections, visits): the letterhead, date,
+    // address and salutation before the text, and the signature after it, are boilerplate.
+    let letter = matches!(
+        report_type,
+        ReportType::ChildrenServicesAssessment
+            | ReportType::Apa
+            | ReportType::UnannouncedCra
+            | ReportType::FocusedVisit
+            | ReportType::MonitoringVisit
+            | ReportType::Jtai
+    );
+
     let mut stack: Vec<(HeadingInfo, String)> = Vec::new();
     let mut paragraphs = Vec::new();
     let mut signed_off = false;
+    // The front page runs from the end of the cover to the first page break: a judgement
+    // sentence standing alone there ("The overall judgement is good.") states a grade rather
+    // than opening a section.
+    let mut front_page = true;
+    // A table of contents runs from its heading to the next page break (or the first prose).
+    let mut in_contents = false;
     for block in blocks {
-        let info = match &block.kind {
-            BlockKind::Heading(info) => Some(info.clone()),
-            _ => None,
-        };
-        if let Some(info) = info {
-            if block.line > recognised.cover_end && !signed_off {
-                while stack.last().is_some_and(|(top, _)| top.level >= info.level) {
-                    stack.pop();
+        let past_cover = block.line > recognised.cover_end;
+        if past_cover && block.page_break_before {
+            front_page = false;
+            if in_contents {
+                end_contents(&mut stack, &mut in_contents);
+            }
+        }
+        if in_contents
+            && matches!(block.kind, BlockKind::Paragraph | BlockKind::Bullet)
+            && block.text.split_whitespace().count() >= 20
+        {
+            end_contents(&mut stack, &mut in_contents);
+        }
+        let mut stated: Option<(Area, String, Option<FoundGrade>)> = None;
+        if let BlockKind::Heading(info) = &block.kind {
+            if past_cover && !signed_off && !in_contents {
+                match (&info.area, &info.grade) {
+                    (Some((area, printed)), Some(grade)) if front_page => {
+                        stated = Some((*area, printed.clone(), Some(grade.clone())));
+                    }
+                    _ => {
+                        while stack.last().is_some_and(|(top, _)| top.level >= info.level) {
+                            stack.pop();
+                        }
+                        in_contents = info.kind == Some(Kind::Boilerplate)
+                            && grades::normalise(&block.text).starts_with("contents");
+                        // "Contents Section 1: the local authority": the first entry is
+                        // listed on the heading's line.
+                        let label = if in_contents {
+                            "Contents".to_string()
+                        } else {
+                            block.text.clone()
+                        };
+                        stack.push((info.clone(), label));
+                        continue;
+                    }
                 }
-                stack.push((info, block.text.clone()));
-                continue;
             }
         }
         if SIGN_OFF.is_match(&block.text) {
@@ -235,28 +286,43 @@ pub fn parse(text: &str, source: &str, bytes: &[u8], authorities: &AuthorityTabl
                 }
             }
         }
+        let judged_section = area.as_ref().is_some_and(|(a, _, _)| *a != Area::None);
         let (mut area_canonical, mut area_printed, heading_grade) =
-            area.unwrap_or((default_area, String::new(), None));
-        if area_printed.is_empty() && area_canonical != Area::None {
+            area.unwrap_or_else(|| (default_area, default_printed.to_string(), None));
+        // Under a judgement heading ("The graded judgment for adoption performance is good")
+        // the area is printed as the report's judgement list names it; under a plain heading,
+        // as the heading does.
+        if area_canonical != Area::None && (area_printed.is_empty() || heading_grade.is_some()) {
             if let Some(j) = judgement_for(area_canonical) {
                 area_printed = j.area.clone();
             }
         }
-        let mut kind = kind.unwrap_or(
-            if area_canonical != Area::None && default_kind != Kind::Summary {
-                Kind::Judgement
-            } else {
-                default_kind
-            },
-        );
+        // Text under a heading that names a judged area is judgement text; elsewhere the
+        // report type decides (an ILACS report's opening text is its summary).
+        let mut kind = kind.unwrap_or(if judged_section {
+            Kind::Judgement
+        } else {
+            default_kind
+        });
         if let Some(j) = row {
             area_canonical = j.area_canonical;
             area_printed = j.area.clone();
             kind = Kind::Summary;
+        } else if let Some((area, printed, _)) = &stated {
+            area_canonical = *area;
+            area_printed = judgement_for(*area).map_or_else(|| printed.clone(), |j| j.area.clone());
+            kind = Kind::Summary;
         } else if in_cover || signed_off {
-            kind = Kind::Other;
+            kind = if letter || signed_off {
+                Kind::Boilerplate
+            } else {
+                Kind::Other
+            };
             area_canonical = Area::None;
             area_printed.clear();
+        }
+        if in_contents {
+            kind = Kind::Boilerplate;
         }
         if block.kind == BlockKind::Footnote {
             kind = Kind::Other;
@@ -268,6 +334,10 @@ pub fn parse(text: &str, source: &str, bytes: &[u8], authorities: &AuthorityTabl
             area_canonical = Area::None;
             area_printed.clear();
         }
+        let heading_grade = match &stated {
+            Some((_, _, grade)) => grade.clone(),
+            None => heading_grade,
+        };
         let (grade, grade_printed) = match (row, &heading_grade) {
             (Some(j), _) => (j.grade, j.grade_printed.clone()),
             (None, Some(g)) if area_canonical != Area::None => (g.grade, g.printed.clone()),
@@ -329,6 +399,17 @@ pub fn parse(text: &str, source: &str, bytes: &[u8], authorities: &AuthorityTabl
         paragraphs: paragraphs.len(),
     };
     Parsed { report, paragraphs }
+}
+
+/// Closes a table of contents: pops its heading (and anything pushed above it).
+fn end_contents(stack: &mut Vec<(HeadingInfo, String)>, in_contents: &mut bool) {
+    if let Some(at) = stack
+        .iter()
+        .rposition(|(_, text)| grades::normalise(text).starts_with("contents"))
+    {
+        stack.truncate(at);
+    }
+    *in_contents = false;
 }
 
 impl Parsed {

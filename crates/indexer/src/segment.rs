@@ -37,6 +37,8 @@ pub struct Block {
     pub line: u32,
     /// Source lines the block spans, first and last (inclusive).
     pub last_line: u32,
+    /// Whether a page break comes between this block and the one before.
+    pub page_break_before: bool,
 }
 
 static BULLET: LazyLock<Regex> = LazyLock::new(|| {
@@ -88,8 +90,10 @@ struct Open {
 
 /// Splits clean lines into blocks.
 pub fn blocks(lines: &[Line]) -> Vec<Block> {
+    let merged = merge_split_headings(lines);
+    let lines = merged.as_slice();
     let vocabulary = vocabulary(lines);
-    let mut raw: Vec<(Block, bool)> = Vec::new(); // (block, page break before)
+    let mut raw: Vec<Block> = Vec::new();
     let mut open: Option<Open> = None;
     let mut gap = true;
     for line in lines {
@@ -152,9 +156,85 @@ pub fn blocks(lines: &[Line]) -> Vec<Block> {
     join_continuations(raw, &vocabulary)
 }
 
+static GAP: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s{6,}").expect("static regex"));
+
+/// The grade part of a line in a two-column judgement heading, where `pdftotext -layout` puts
+/// the grade in a right-hand column beside (or between) the lines of the area's name:
+/// "The experiences and progress of" / "Requires improvement" (far right) / "children who need
+/// help and protection". Returns (left text, grade text); either may be empty.
+fn grade_column(line: &Line) -> Option<(&str, &str)> {
+    fn is_grade(text: &str) -> bool {
+        let n = crate::grades::normalise(text);
+        crate::grades::grade_of_phrase(&n).is_some()
+            || matches!(n.as_str(), "to be good" | "improvement to be good")
+    }
+    let t = line.text.as_str();
+    if line.indent >= 24 && is_grade(t) {
+        return Some(("", t));
+    }
+    let gap = GAP.find_iter(t).last()?;
+    let (left, right) = (&t[..gap.start()], &t[gap.end()..]);
+    is_grade(right).then_some((left, right))
+}
+
+/// Rewrites two-column judgement headings as one line, "<area>: <grade>", so that they are
+/// recognised like any other judgement heading. Only a run of 2-4 lines that then reads as a
+/// graded judgement heading is rewritten; the lines it absorbs become blank.
+fn merge_split_headings(lines: &[Line]) -> Vec<Line> {
+    let mut out = lines.to_vec();
+    let mut i = 0;
+    while i < out.len() {
+        let mut best: Option<(usize, String)> = None;
+        for k in 2..=4 {
+            let Some(window) = out.get(i..i + k) else {
+                break;
+            };
+            // A line that is a heading of its own ("Summary") ends the run.
+            let last = &window[k - 1];
+            if last.is_blank()
+                || last.footnote
+                || (grade_column(last).is_none()
+                    && headings::known(&last.text).is_some_and(|h| h.area.is_none()))
+            {
+                break;
+            }
+            let mut label: Vec<&str> = Vec::new();
+            let mut grade: Vec<&str> = Vec::new();
+            for line in window {
+                match grade_column(line) {
+                    Some((left, right)) => {
+                        label.extend(Some(left.trim()).filter(|l| !l.is_empty()));
+                        grade.push(right.trim());
+                    }
+                    None => label.push(line.text.trim()),
+                }
+            }
+            if grade.is_empty() || label.is_empty() {
+                continue;
+            }
+            let text = format!("{}: {}", label.join(" "), grade.join(" "));
+            if headings::known(&text).is_some_and(|h| h.grade.is_some() && h.area.is_some()) {
+                best = Some((k, text));
+            }
+        }
+        match best {
+            Some((k, text)) => {
+                out[i].text = text;
+                out[i].marked_heading = true;
+                for line in &mut out[i + 1..i + k] {
+                    line.text.clear();
+                }
+                i += k;
+            }
+            None => i += 1,
+        }
+    }
+    out
+}
+
 /// Closes the open block: peels known headings off the front of a paragraph, then pushes what
 /// is left.
-fn close(open: &mut Option<Open>, out: &mut Vec<(Block, bool)>, vocabulary: &HashSet<String>) {
+fn close(open: &mut Option<Open>, out: &mut Vec<Block>, vocabulary: &HashSet<String>) {
     let Some(o) = open.take() else { return };
     if o.lines.is_empty() {
         return;
@@ -180,16 +260,14 @@ fn close(open: &mut Option<Open>, out: &mut Vec<(Block, bool)>, vocabulary: &Has
                 }
             }
             let Some((k, text, info)) = peeled else { break };
-            out.push((
-                Block {
-                    kind: BlockKind::Heading(info),
-                    text,
-                    number: None,
-                    line: lines[0].1,
-                    last_line: lines[k - 1].1,
-                },
-                page_break,
-            ));
+            out.push(Block {
+                kind: BlockKind::Heading(info),
+                text,
+                number: None,
+                line: lines[0].1,
+                last_line: lines[k - 1].1,
+                page_break_before: page_break,
+            });
             page_break = false;
             lines.drain(..k);
             if lines.is_empty() {
@@ -197,16 +275,14 @@ fn close(open: &mut Option<Open>, out: &mut Vec<(Block, bool)>, vocabulary: &Has
             }
         }
         if o.marked_heading && lines.len() == 1 {
-            out.push((
-                Block {
-                    kind: BlockKind::Heading(headings::generic()),
-                    text: lines[0].0.clone(),
-                    number: None,
-                    line: lines[0].1,
-                    last_line: lines[0].1,
-                },
-                page_break,
-            ));
+            out.push(Block {
+                kind: BlockKind::Heading(headings::generic()),
+                text: lines[0].0.clone(),
+                number: None,
+                line: lines[0].1,
+                last_line: lines[0].1,
+                page_break_before: page_break,
+            });
             return;
         }
     }
@@ -219,16 +295,14 @@ fn close(open: &mut Option<Open>, out: &mut Vec<(Block, bool)>, vocabulary: &Has
     } else {
         join_lines(&lines, vocabulary)
     };
-    out.push((
-        Block {
-            kind: o.kind,
-            text,
-            number: o.number,
-            line: lines[0].1,
-            last_line: lines[lines.len() - 1].1,
-        },
-        page_break,
-    ));
+    out.push(Block {
+        kind: o.kind,
+        text,
+        number: o.number,
+        line: lines[0].1,
+        last_line: lines[lines.len() - 1].1,
+        page_break_before: page_break,
+    });
 }
 
 /// Joins a block's lines with spaces, rejoining words hyphenated at line ends.
@@ -304,10 +378,10 @@ pub fn ends_sentence(text: &str) -> bool {
 
 /// Joins paragraphs that a page break (or a stray blank line) cut in two, looking past
 /// footnotes; then turns unjoined standalone title-like lines into headings.
-fn join_continuations(raw: Vec<(Block, bool)>, vocabulary: &HashSet<String>) -> Vec<Block> {
+fn join_continuations(raw: Vec<Block>, vocabulary: &HashSet<String>) -> Vec<Block> {
     let mut out: Vec<Block> = Vec::with_capacity(raw.len());
     let mut single_line: Vec<bool> = Vec::with_capacity(raw.len());
-    for (block, page_break) in raw {
+    for block in raw {
         if block.kind == BlockKind::Paragraph && block.number.is_none() {
             let target = out.iter().rposition(|b| b.kind != BlockKind::Footnote);
             if let Some(t) = target {
@@ -316,9 +390,12 @@ fn join_continuations(raw: Vec<(Block, bool)>, vocabulary: &HashSet<String>) -> 
                 let continuable = matches!(prev.kind, BlockKind::Paragraph | BlockKind::Bullet)
                     && !ends_sentence(&prev.text);
                 let lower = first.is_lowercase();
-                let across_page = page_break
+                // A capital after a page break continues only a running sentence, not a
+                // short standalone line such as "Yours sincerely".
+                let across_page = block.page_break_before
                     && first.is_alphabetic()
                     && prev.kind == BlockKind::Paragraph
+                    && prev.text.split_whitespace().count() >= 6
                     && prev
                         .text
                         .trim_end()
@@ -414,6 +491,33 @@ mod tests {
                 "H Strengths",
                 "B For children under five, good.",
                 "B Primary schools are good",
+            ],
+        );
+    }
+
+    #[test]
+    fn capitalised_text_after_a_page_break_joins_only_a_running_sentence() {
+        check(
+            "The board works closely with the\n\n\n\nLocal Safeguarding Children Board.\n\nYours sincerely\n\n\n\nHeather Brown\nDivisional Manager",
+            &[
+                "P The board works closely with the Local Safeguarding Children Board.",
+                "P Yours sincerely",
+                "P Heather Brown Divisional Manager",
+            ],
+        );
+    }
+
+    #[test]
+    fn two_column_judgement_headings_are_read_as_one() {
+        check(
+            "\u{c}The experiences and progress of\n                                                         Requires improvement\nchildren who need help and protection\nSummary\n\n2. Children looked after and achieving\n   permanence                                            to be good\n\n Leadership, management and\n                                                      Good\n governance\n\nThe inspection is good\n                                                      Good",
+            &[
+                "H The experiences and progress of children who need help and protection: Requires improvement",
+                "H Summary",
+                "P2 Children looked after and achieving",
+                "T permanence | to be good",
+                "H Leadership, management and governance: Good",
+                "P The inspection is good Good",
             ],
         );
     }
