@@ -36,7 +36,17 @@ static KNOWN: LazyLock<Vec<Known>> = LazyLock::new(|| {
     use Kind::*;
     type Row = (&'static str, u8, Option<Kind>, Option<Area>, bool);
     let table: &[Row] = &[
-        (r"section \d+:? .*", 1, None, None, true),
+        (
+            r"(?:section \d+: )?the local authority ?[-–] summary of findings",
+            1,
+            Some(Summary),
+            Some(Area::Overall),
+            false,
+        ),
+        (r"section \d+: .*", 1, None, None, true),
+        // A part heading in some SIF reports, a sub-heading of "What the inspection
+        // judgements mean" in others: it changes nothing beneath it.
+        (r"the local authority", 3, None, None, false),
         // A letter's subject line, under the salutation.
         (
             r"annual unannounced inspection of contact,? referral and assessment.*",
@@ -88,7 +98,7 @@ static KNOWN: LazyLock<Vec<Known>> = LazyLock::new(|| {
             true,
         ),
         (
-            r"the inspection team|children living in this area|child protection in this area|children looked after in this area|children in care in this area|other ofsted inspections|other information about this area|inspection team",
+            r"the inspection team|(?:children|children and young people) (?:living|looked after|in care) in (?:this area|[a-z ,'-]+)|child protection in this area|(?:other|previous) ofsted inspections|other information about this area|inspection team|local leadership",
             3,
             Some(Context),
             None,
@@ -336,6 +346,32 @@ mod tests {
             Some((2, None, Some(Area::CareLeavers))),
         );
         check("Children are safe.", None);
+        check(
+            "Section 1: The local authority - Summary of findings",
+            Some((1, Some(Kind::Summary), Some(Area::Overall))),
+        );
+        for context in [
+            "Local leadership",
+            "Previous Ofsted inspections",
+            "Children and young people looked after in this area",
+            "Children looked after in Gateshead",
+        ] {
+            check(context, Some((3, Some(Kind::Context), None)));
+        }
+        check(
+            "section 11 reporting is every three years in Middlesbrough, while it is two years",
+            None,
+        );
+        for lscb in [
+            "Section 2: The effectiveness of the Local Safeguarding Children Board",
+            "Section 2: the effectiveness local safeguarding children board",
+        ] {
+            check(lscb, Some((1, None, Some(Area::SafeguardingPartnership))));
+        }
+        check(
+            "Section 2: The effectiveness of the Local Safeguarding",
+            Some((1, None, None)),
+        );
     }
 
     #[test]

@@ -262,12 +262,14 @@ pub fn parse(text: &str, source: &str, bytes: &[u8], authorities: &AuthorityTabl
             signed_off = true;
         }
         // The table row of a judgement carries its own area and grade.
-        let row = (block.kind == BlockKind::Table)
+        // A judgement-table row, or the sentence a judgement was read from ("Children's
+        // services in Thurrock require improvement to be good"), carries that judgement.
+        let row = matches!(block.kind, BlockKind::Table | BlockKind::Paragraph)
             .then(|| {
-                recognised
-                    .judgements
-                    .iter()
-                    .find(|j| j.line == Some(block.line))
+                recognised.judgements.iter().find(|j| {
+                    j.line
+                        .is_some_and(|line| (block.line..=block.last_line).contains(&line))
+                })
             })
             .flatten();
         let in_cover = block.line <= recognised.cover_end;

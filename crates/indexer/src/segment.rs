@@ -248,11 +248,21 @@ fn close(open: &mut Option<Open>, out: &mut Vec<Block>, vocabulary: &HashSet<Str
             for k in 1..=lines.len().min(3) {
                 let text = join_lines(&lines[..k], vocabulary);
                 if let Some(info) = headings::known(&text) {
+                    // A heading wrapped onto the next line: prefer the longer reading when it
+                    // adds the grade ("...help and protection" / "requires improvement") or
+                    // the area ("Section 2: The effectiveness of the Local Safeguarding" /
+                    // "Children Board").
                     let prefer_longer = info.grade.is_none()
-                        && info.area.is_some()
                         && k < lines.len().min(3)
-                        && headings::known(&join_lines(&lines[..k + 1], vocabulary))
-                            .is_some_and(|longer| longer.grade.is_some());
+                        && headings::known(&join_lines(&lines[..k + 1], vocabulary)).is_some_and(
+                            |longer| {
+                                if info.area.is_some() {
+                                    longer.grade.is_some()
+                                } else {
+                                    longer.area.is_some()
+                                }
+                            },
+                        );
                     if !prefer_longer {
                         peeled = Some((k, text, info));
                         break;
@@ -429,6 +439,7 @@ fn join_continuations(raw: Vec<Block>, vocabulary: &HashSet<String>) -> Vec<Bloc
 mod tests {
     use super::*;
     use crate::lines::prepare;
+    use ofsearch_schema::Area;
 
     fn check(text: &str, expect: &[&str]) {
         let got: Vec<String> = blocks(&prepare(text))
@@ -519,6 +530,24 @@ mod tests {
                 "H Leadership, management and governance: Good",
                 "P The inspection is good Good",
             ],
+        );
+    }
+
+    #[test]
+    fn wrapped_section_heading_keeps_its_area() {
+        let got = blocks(&prepare(
+            "Section 2: The effectiveness of the Local Safeguarding\nChildren Board\nKey strengths and weaknesses of the LSCB\n\n1. The board is well led.",
+        ));
+        let BlockKind::Heading(info) = &got[0].kind else {
+            panic!("{got:?}")
+        };
+        assert_eq!(
+            got[0].text,
+            "Section 2: The effectiveness of the Local Safeguarding Children Board"
+        );
+        assert_eq!(
+            info.area.as_ref().map(|a| a.0),
+            Some(Area::SafeguardingPartnership)
         );
     }
 
