@@ -478,11 +478,13 @@ fn read_judgement_table(raw: &[&str], limit: usize, r: &mut Recognised) {
     let Some(head) = raw[..limit].iter().position(|l| TABLE_HEAD.is_match(l)) else {
         return;
     };
-    let header = cells_at(raw[head]);
-    let (Some((label_col, _)), Some((grade_head, _))) = (header.first(), header.last()) else {
-        return;
-    };
-    let (label_col, grade_head) = (*label_col, *grade_head);
+    let header = raw[head];
+    let label_col = header.len() - header.trim_start().len();
+    // "Judgement" and "Grade" are ASCII, so the byte offset is the column.
+    let grade_head = header
+        .to_lowercase()
+        .rfind("grade")
+        .unwrap_or(label_col + 40);
     let boundary = (label_col + grade_head) / 2;
     let starts_lower = |s: &str| s.chars().next().is_some_and(char::is_lowercase);
 
