@@ -276,7 +276,7 @@ static SIF_ROW: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 static OVERALL_SENTENCE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:the overall judge?ment is|children's services in [^.]{2,80}? (?:are|is)|outcomes for children and young people in [^.]{2,40}? (?:are|is))\s+(?:judged to be )?(requires? improvement(?: to be good)?|outstanding|good|inadequate|adequate)|children's services in [^.]{2,80}? (requires? improvement(?: to be good)?)")
+    Regex::new(r"(?:the overall judge?ment is(?: that children's services(?: are| is)?)?|children's services in [^.]{2,80}? (?:are|is)|outcomes for children and young people in [^.]{2,40}? (?:are|is))\s+(?:judged to be )?(requires? improvement(?: to be good)?|outstanding|good|inadequate|adequate)|children's services in [^.]{2,80}? (requires? improvement(?: to be good)?)")
         .expect("static regex")
 });
 static LSCB_SENTENCE: LazyLock<Regex> = LazyLock::new(|| {
@@ -315,11 +315,6 @@ fn cells_at(line: &str) -> Vec<(usize, &str)> {
     out
 }
 
-/// Splits a table line into cells at tabs or runs of three or more spaces.
-fn cells(line: &str) -> Vec<&str> {
-    cells_at(line).into_iter().map(|(_, cell)| cell).collect()
-}
-
 fn push(r: &mut Recognised, area_text: &str, grade_text: &str, line: u32) {
     let area_text = area_text
         .trim()
@@ -356,93 +351,8 @@ fn find_judgements(raw: &[&str], opening: &[(usize, &str)], r: &mut Recognised) 
         .len()
         .min(opening.last().map_or(0, |(i, _)| i + 1))
         .max(raw.len().min(120));
-    // ILACS: "Judgement  Grade" over rows whose grade sits in the right column, sometimes on a
-    // line of its own between the two lines of the row's label.
-    if let Some(head) = raw[..limit].iter().position(|l| TABLE_HEAD.is_match(l)) {
-        // Cells starting at or right of the "Grade" header's column are the grade column.
-        let grade_col = raw[head]
-            .to_lowercase()
-            .find("grade")
-            .unwrap_or(40)
-            .saturating_sub(6);
-        let mut end = head;
-        let mut groups: Vec<(Vec<String>, Vec<String>, u32)> = Vec::new();
-        let mut current: (Vec<String>, Vec<String>, u32) = (Vec::new(), Vec::new(), 0);
-        for (i, line) in raw.iter().enumerate().skip(head + 1).take(40) {
-            if line.trim().is_empty() {
-                if !current.0.is_empty() || !current.1.is_empty() {
-                    groups.push(std::mem::take(&mut current));
-                }
-                continue;
-            }
-            let positioned = cells_at(line);
-            let in_table =
-                positioned.len() > 1 || positioned.iter().any(|(col, _)| *col >= grade_col);
-            if !in_table && !line.starts_with([' ', '\t']) {
-                break; // prose after the table
-            }
-            end = i;
-            if current.0.is_empty() && current.1.is_empty() {
-                current.2 = line_no(i);
-            }
-            for (col, cell) in positioned {
-                if col >= grade_col {
-                    current.1.push(cell.to_string());
-                } else {
-                    current.0.push(cell.to_string());
-                }
-            }
-        }
-        if !current.0.is_empty() || !current.1.is_empty() {
-            groups.push(current);
-        }
-        for (label, grade, line) in groups {
-            let grade = grade.join(" ");
-            if GRADE_CELL.is_match(&grade) {
-                push(r, &label.join(" "), &grade, line);
-            }
-        }
-        r.table_lines.push((line_no(head), line_no(end)));
-        r.cover_end = r.cover_end.max(line_no(end));
-    }
-
-    // SIF: numbered rows "1. Children who need help and protection   Good", some wrapped with
-    // the grade on a line of its own.
-    let mut i = 0;
-    let mut first_row = None;
-    let mut last_row = 0;
-    while i < limit.min(90) {
-        if !SIF_ROW.is_match(raw[i]) {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        let mut label = Vec::new();
-        let mut grade = None;
-        let mut j = i;
-        while j < raw.len() && !raw[j].trim().is_empty() && (j == i || !SIF_ROW.is_match(raw[j])) {
-            for cell in cells(raw[j]) {
-                if GRADE_CELL.is_match(cell)
-                    && grade.is_none()
-                    && !cell.chars().all(|c| c.is_ascii_digit())
-                {
-                    grade = Some(cell.to_string());
-                } else {
-                    label.push(cell.to_string());
-                }
-            }
-            j += 1;
-        }
-        if let Some(grade) = grade {
-            push(r, &label.join(" "), &grade, line_no(start));
-            first_row.get_or_insert(start);
-            last_row = j - 1;
-        }
-        i = j.max(i + 1);
-    }
-    if let Some(first) = first_row {
-        r.table_lines.push((line_no(first), line_no(last_row)));
-    }
+    read_judgement_table(raw, limit, r);
+    read_sif_rows(raw, limit, r);
 
     // Headline sentences on the cover.
     let cover: String = normalise(
@@ -544,6 +454,185 @@ fn find_judgements(raw: &[&str], opening: &[(usize, &str)], r: &mut Recognised) 
     }
 }
 
+/// A row of a judgement table being read: label and grade pieces, first and last source line.
+#[derive(Default)]
+struct TableRow {
+    label: Vec<String>,
+    grade: Vec<String>,
+    first: usize,
+    last: usize,
+}
+
+/// Reads an ILACS "Judgement  Grade" table by its columns.
+///
+/// `pdftotext -layout` prints the table in two columns: a cell starting nearer the "Grade" header
+/// than the "Judgement" header is a grade, anything else a label (so grades printed a few columns
+/// left of the header still count). Rows are told apart by their content, not by blank lines,
+/// which some tables do not print: a label line starting with a capital begins a row (its
+/// continuations, "and families", "leavers", start lower case), and a grade when the row being
+/// read has one already begins the next row (the grade printed above its label). A grade cell
+/// starting lower case continues the grade above ("Requires improvement to" / "be good"). The
+/// table ends at a line of prose running across both columns, and its last line is the last
+/// line of its last graded row.
+fn read_judgement_table(raw: &[&str], limit: usize, r: &mut Recognised) {
+    let Some(head) = raw[..limit].iter().position(|l| TABLE_HEAD.is_match(l)) else {
+        return;
+    };
+    let header = raw[head];
+    let label_col = header.len() - header.trim_start().len();
+    // "Judgement" and "Grade" are ASCII, so the byte offset is the column.
+    let grade_head = header
+        .to_lowercase()
+        .rfind("grade")
+        .unwrap_or(label_col + 40);
+    let boundary = (label_col + grade_head) / 2;
+    let starts_lower = |s: &str| s.chars().next().is_some_and(char::is_lowercase);
+
+    let mut rows: Vec<TableRow> = Vec::new();
+    let mut current = TableRow::default();
+    let flush = |rows: &mut Vec<TableRow>, current: &mut TableRow| {
+        if !current.label.is_empty() || !current.grade.is_empty() {
+            rows.push(std::mem::take(current));
+        }
+    };
+    for (i, line) in raw.iter().enumerate().skip(head + 1).take(40) {
+        let positioned = cells_at(line);
+        if positioned.is_empty() {
+            if !current.label.is_empty() && !current.grade.is_empty() {
+                flush(&mut rows, &mut current);
+            }
+            continue;
+        }
+        if let [(col, text)] = positioned.as_slice() {
+            if *col < boundary && col + text.chars().count() > grade_head {
+                break; // prose across both columns: the table is over
+            }
+        }
+        let (labels, grades): (Vec<_>, Vec<_>) =
+            positioned.into_iter().partition(|(col, _)| *col < boundary);
+        let label = labels.iter().map(|(_, t)| *t).collect::<Vec<_>>().join(" ");
+        if !label.is_empty() {
+            if !starts_lower(&label) && !current.label.is_empty() {
+                flush(&mut rows, &mut current);
+            }
+            if current.label.is_empty() && current.grade.is_empty() {
+                current.first = i;
+            }
+            current.label.push(label);
+            current.last = i;
+        }
+        let grade = grades.iter().map(|(_, t)| *t).collect::<Vec<_>>().join(" ");
+        if !grade.is_empty() {
+            if !starts_lower(&grade) && !current.grade.is_empty() {
+                flush(&mut rows, &mut current);
+            }
+            if current.label.is_empty() && current.grade.is_empty() {
+                current.first = i;
+            }
+            current.grade.push(grade);
+            current.last = i;
+        }
+    }
+    flush(&mut rows, &mut current);
+
+    let mut end = None;
+    for row in rows {
+        let grade = row.grade.join(" ");
+        if !row.label.is_empty() && GRADE_CELL.is_match(&grade) {
+            push(r, &row.label.join(" "), &grade, line_no(row.first));
+            end = Some(row.last);
+        }
+    }
+    let end = end.unwrap_or(head);
+    r.table_lines.push((line_no(head), line_no(end)));
+    r.cover_end = r.cover_end.max(line_no(end));
+}
+
+/// Whether a cell holds only words of grade phrases ("Requires", "improvement", "to be good").
+fn grade_words(cell: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "requires",
+        "require",
+        "improvement",
+        "to",
+        "be",
+        "good",
+        "outstanding",
+        "inadequate",
+        "adequate",
+    ];
+    normalise(cell)
+        .split(' ')
+        .all(|w| WORDS.contains(&w.trim_end_matches('.')))
+}
+
+/// Reads the SIF front-page rows: "1. Children who need help and protection   Good", some
+/// wrapped, with the grade on a line of its own, or printed around the label ("Requires" above,
+/// "improvement" below; or the whole grade on the line above). Cells right of the label column
+/// make up the grade. A line holding only grade words directly above a row belongs to that row
+/// unless the row above has no grade yet and the row below prints its own.
+fn read_sif_rows(raw: &[&str], limit: usize, r: &mut Recognised) {
+    const GRADE_COL: usize = 30;
+    let grade_only = |line: &str| {
+        let cells = cells_at(line);
+        !cells.is_empty()
+            && cells
+                .iter()
+                .all(|(col, cell)| *col >= GRADE_COL && grade_words(cell))
+    };
+    let row_at = |k: usize| raw.get(k).is_some_and(|l| SIF_ROW.is_match(l));
+    let mut i = 0;
+    let mut consumed = 0; // lines before this belong to a row already read
+    let mut first_row = None;
+    let mut last_row = 0;
+    while i < limit.min(90).min(raw.len()) {
+        if !row_at(i) {
+            i += 1;
+            continue;
+        }
+        let mut label = Vec::new();
+        let mut own = Vec::new();
+        let mut j = i;
+        while j < raw.len() && !raw[j].trim().is_empty() && (j == i || !row_at(j)) {
+            if j > i && !own.is_empty() && grade_only(raw[j]) && row_at(j + 1) {
+                break; // the next row's grade, printed above its label
+            }
+            for (col, cell) in cells_at(raw[j]) {
+                if cell.chars().all(|c| c.is_ascii_digit()) {
+                    continue; // a footnote mark
+                }
+                // Grade words right of the label column, or a whole grade cell (tab-separated
+                // rows). Words of a justified label ("looked   after   and") are not grades.
+                if (col >= GRADE_COL && grade_words(cell))
+                    || (GRADE_CELL.is_match(cell) && own.is_empty())
+                {
+                    own.push(cell.to_string());
+                } else {
+                    label.push(cell.to_string());
+                }
+            }
+            j += 1;
+        }
+        let mut start = i;
+        let mut grade = own.join(" ");
+        if !GRADE_CELL.is_match(&grade) && i > consumed && grade_only(raw[i - 1]) {
+            let above: Vec<&str> = cells_at(raw[i - 1]).into_iter().map(|(_, c)| c).collect();
+            grade = format!("{} {grade}", above.join(" ")).trim().to_string();
+            start = i - 1;
+        }
+        if GRADE_CELL.is_match(&grade) {
+            push(r, &label.join(" "), &grade, line_no(i));
+            first_row.get_or_insert(start);
+            last_row = j - 1;
+        }
+        consumed = j;
+        i = j.max(i + 1);
+    }
+    if let Some(first) = first_row {
+        r.table_lines.push((line_no(first), line_no(last_row)));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -555,7 +644,9 @@ mod tests {
 
     #[test]
     fn ilacs_table_with_grades_between_label_lines() {
-        let r = recognise_text("Thurrock Council\nInspection of children’s social care services\nInspection dates: 11 November 2019 to 22 November 2019\n\nLead inspector: Brenda McLaughlin\n\n Judgement                                    Grade\n\n The impact of leaders on social work practice with children\n                                               Good\n and families\n\n The experiences and progress of children in care and care\n                                               Requires improvement to be good\n leavers\n\n Overall effectiveness                         Good\n\nSince the last inspection in 2016");
+        // The layout of report-0016 (the "Grade" header at column 63, as printed), with one grade
+        // changed to exercise a grade on one line.
+        let r = recognise_text("Thurrock Council\nInspection of children’s social care services\nInspection dates: 11 November 2019 to 22 November 2019\n\nLead inspector: Brenda McLaughlin\n\n Judgement                                                     Grade\n\n The impact of leaders on social work practice with children\n                                                               Good\n and families\n\n The experiences and progress of children in care and care\n                                                               Requires improvement to be good\n leavers\n\n Overall effectiveness                                         Good\n\nSince the last inspection in 2016");
         assert_eq!(r.report_type, Some(ReportType::Ilacs));
         assert_eq!(r.framework.as_deref(), Some("ilacs-2018"));
         assert_eq!(r.authority.map(|a| a.name), Some("Thurrock".to_string()));
@@ -614,6 +705,170 @@ mod tests {
                 (Area::Adoption, Grade::Good),
                 (Area::Leadership, Grade::RequiresImprovement),
                 (Area::SafeguardingPartnership, Grade::Good),
+            ]
+        );
+    }
+
+    fn grades_of(r: &Recognised) -> Vec<(Area, Grade)> {
+        r.judgements
+            .iter()
+            .map(|j| (j.area_canonical, j.grade))
+            .collect()
+    }
+
+    /// Regression: SIF covers that state the overall judgement as "The overall judgement is that
+    /// children's services are inadequate" (or "... require\nimprovement") were not read.
+    #[test]
+    fn sif_overall_judgement_is_that_childrens_services_are() {
+        let r = recognise_text("Manchester City Council\nInspection of services for children in need of help and\nprotection, children looked after and care leavers\nand\nReview of the effectiveness of the Local Safeguarding Children\nBoard1\nInspection date: 25 June 2014 – 16 July 2014\n\nReport published: 01 September 2014\n\nThe overall judgement is that children’s services are\ninadequate.2\nThe authority is not yet delivering good protection, help or care for children, young\npeople and families.\n\nThe judgements on areas of the service that contribute to overall effectiveness are:\n\n1. Children who need help and protection                                   Inadequate\n\n                                                                           Requires\n2. Children looked after and achieving permanence\n                                                                           improvement\n\n3. Leadership, management and governance                                   Inadequate\n");
+        assert_eq!(
+            grades_of(&r),
+            [
+                (Area::Overall, Grade::Inadequate),
+                (Area::HelpAndProtection, Grade::Inadequate),
+                (Area::ChildrenInCare, Grade::RequiresImprovement),
+                (Area::Leadership, Grade::Inadequate),
+            ]
+        );
+        let r = recognise_text("Somewhere Council\nInspection of services for children in need of help and\nprotection, children looked after and care leavers\nInspection date: 1 June 2015 – 25 June 2015\n\nThe overall judgement is that children’s services require\nimprovement\nThe authority is not yet delivering good protection and help and care for children,\n");
+        assert_eq!(grades_of(&r), [(Area::Overall, Grade::RequiresImprovement)]);
+        let r = recognise_text("Somewhere Council\nInspection of services for children in need of help and\nprotection, children looked after and care leavers\nInspection date: 1 June 2015 – 25 June 2015\n\nThe overall judgement is that children’s services are good\nThe local authority leads effective services that meet the requirements for good.\n");
+        assert_eq!(grades_of(&r), [(Area::Overall, Grade::Good)]);
+    }
+
+    /// Regression: an ILACS table whose label continuation lines start at the left margin (no
+    /// indent) ended at the first of them, losing the rows below ("care leavers" was cut off, so
+    /// the framework was not recognised either).
+    #[test]
+    fn ilacs_table_with_unindented_label_continuations() {
+        let r = recognise_text("Rochdale Borough Council\nInspection of children’s social care services\nInspection dates: 15 January 2018 to 26 January 2018\n\nLead inspector: Paula Thomson-Jones HMI\n\n\nJudgement                                                  Grade\n\n\nThe impact of leaders on social work practice with         Requires improvement to\nchildren and families                                      be good\n\n\nThe experiences and progress of children who need          Requires improvement to\nhelp and protection                                        be good\n\n\nThe experiences and progress of children in care and       Good\ncare leavers\n\n\nOverall effectiveness                                      Requires improvement to\n                                                           be good\n\n\nLeaders have been successful in making improvements to many areas of the service,\noften in response to previous inspection findings. Despite this, the quality of practice\n");
+        assert_eq!(r.framework.as_deref(), Some("ilacs-2018"));
+        assert_eq!(
+            grades_of(&r),
+            [
+                (Area::Leadership, Grade::RequiresImprovement),
+                (Area::HelpAndProtection, Grade::RequiresImprovement),
+                (Area::ChildrenInCare, Grade::Good),
+                (Area::Overall, Grade::RequiresImprovement),
+            ]
+        );
+        assert_eq!(r.judgements[2].grade_printed, "Good");
+        assert_eq!(
+            r.judgements[3].grade_printed,
+            "Requires improvement to be good"
+        );
+        // The table ends at its last row: the prose after it stays prose.
+        assert_eq!(r.table_lines, [(8, 24)]);
+    }
+
+    /// Regression: rows not separated by blank lines, each grade on a line of its own between the
+    /// two lines of its label, were read as one row.
+    #[test]
+    fn ilacs_table_rows_without_blank_lines() {
+        let r = recognise_text("Middlesbrough Borough Council\nInspection of children’s social care services\nInspection dates: 1 July 2019 to 12 July 2019\n\nLead inspector: Jan Edwards, Her Majesty’s Inspector\n\n Judgement                                                     Grade\n The impact of leaders on social work practice with children\n                                                               Inadequate\n and families\n The experiences and progress of children who need help and\n                                                               Inadequate\n protection\n\n The experiences and progress of children in care and care\n                                                               Inadequate\n leavers\n\n Overall effectiveness                                         Inadequate\n\n\nSince the last inspection in 2015, the quality of children’s services in Middlesbrough\nhas deteriorated and services are now inadequate.\n");
+        assert_eq!(r.framework.as_deref(), Some("ilacs-2018"));
+        assert_eq!(
+            grades_of(&r),
+            [
+                (Area::Leadership, Grade::Inadequate),
+                (Area::HelpAndProtection, Grade::Inadequate),
+                (Area::ChildrenInCare, Grade::Inadequate),
+                (Area::Overall, Grade::Inadequate),
+            ]
+        );
+        assert_eq!(r.table_lines, [(7, 19)]);
+    }
+
+    /// Regression: a grade printed above its row's label ("Requires improvement to be good" over
+    /// "Overall effectiveness"), straight after the previous row, went to the previous row.
+    #[test]
+    fn ilacs_table_grade_above_its_label() {
+        let r = recognise_text("Inspection of Cambridgeshire County Council children’s services\nInspection dates: 1 March 2022 to 11 March 2022\n\n Judgement                                  Grade\n\n The impact of leaders on social work       Requires improvement to be good\n practice with children and families\n\n The experiences and progress of            Requires improvement to be good\n children who need help and protection\n\n The experiences and progress of            Requires improvement to be good\n children in care\n\n The experiences and progress of care       Good\n leavers\n                                            Inadequate\n Overall effectiveness\n\nThe last full inspection of children’s services in Cambridgeshire, in January 2019,\njudged all services as requires improvement to be good.\n");
+        assert_eq!(r.framework.as_deref(), Some("ilacs-2023"));
+        assert_eq!(
+            grades_of(&r),
+            [
+                (Area::Leadership, Grade::RequiresImprovement),
+                (Area::HelpAndProtection, Grade::RequiresImprovement),
+                (Area::ChildrenInCare, Grade::RequiresImprovement),
+                (Area::CareLeavers, Grade::Good),
+                (Area::Overall, Grade::Inadequate),
+            ]
+        );
+        // Split grade around the label: "Requires improvement" / "Overall effectiveness" / "to be good".
+        let r = recognise_text("Southend-on-Sea Borough Council\nInspection of children’s social care services\nInspection dates: 15 July 2019 to 26 July 2019\n\n Judgement                                                     Grade\n\n The experiences and progress of children in care and care     Good\n leavers\n\n                                                               Requires improvement\n Overall effectiveness\n                                                               to be good\n\n\nServices for children in Southend-on-Sea require improvement to be good.\n");
+        assert_eq!(
+            grades_of(&r),
+            [
+                (Area::ChildrenInCare, Grade::Good),
+                (Area::Overall, Grade::RequiresImprovement),
+            ]
+        );
+        assert_eq!(
+            r.judgements[1].grade_printed,
+            "Requires improvement to be good"
+        );
+    }
+
+    /// The grade column is found by where the cells sit, not by the exact column of the "Grade"
+    /// header: grades a few columns left of the header still count.
+    #[test]
+    fn ilacs_table_grades_left_of_the_header() {
+        let r = recognise_text("Inspection of Somewhere local authority children’s services\nInspection dates: 10 to 21 July 2023\n\n Judgement                                           Grade\n\n The impact of leaders on social work       Good\n practice with children and families\n\n The experiences and progress of          Requires improvement to be good\n children who need help and protection\n\n The experiences and progress of           Good\n children in care\n\n The experiences and progress of care      Outstanding\n leavers\n\n Overall effectiveness                     Good\n\nSince the last inspection services have improved.\n");
+        assert_eq!(r.framework.as_deref(), Some("ilacs-2023"));
+        assert_eq!(
+            grades_of(&r),
+            [
+                (Area::Leadership, Grade::Good),
+                (Area::HelpAndProtection, Grade::RequiresImprovement),
+                (Area::ChildrenInCare, Grade::Good),
+                (Area::CareLeavers, Grade::Outstanding),
+                (Area::Overall, Grade::Good),
+            ]
+        );
+    }
+
+    /// Regression: SIF rows whose grade is printed around the label were lost: "requires" above
+    /// and "improvement" below each label with no blank line between rows, or the whole grade
+    /// on the line above the label.
+    #[test]
+    fn sif_rows_with_grades_around_their_labels() {
+        let r = recognise_text("Somewhere Council\nInspection of services for children in need of help and\nprotection, children looked after and care leavers\nInspection date: 29 April – 22 May 2014\n\nThe overall judgement is requires improvement\ngood help, care and protection.\n                                                                           requires\n1. Children who need help and protection\n                                                                           improvement\n\n                                                                           requires\n2. Children looked after and achieving permanence\n                                                                           improvement\n                                                                           requires\n            2.1 Adoption performance\n                                                                           improvement\n                                                                           requires\n3. Leadership, management and governance\n                                                                           improvement\n\nThe effectiveness of the Local Safeguarding Children Board (LSCB) is\n");
+        let ri = Grade::RequiresImprovement;
+        assert_eq!(
+            grades_of(&r),
+            [
+                (Area::Overall, ri),
+                (Area::HelpAndProtection, ri),
+                (Area::ChildrenInCare, ri),
+                (Area::Adoption, ri),
+                (Area::Leadership, ri),
+            ]
+        );
+        let r = recognise_text("Somewhere Council\nInspection of services for children in need of help and\nprotection, children looked after and care leavers\nInspection date: 1 June 2015 – 25 June 2015\n\n1. Children who need help and protection                               Good\n\n2. Children looked after and achieving                                 Requires improvement\n   permanence\n\n                                                                       Inadequate\n          2.1 Adoption performance\n\n\n                                                                       Outstanding\n3. Leadership, management and governance\n\n");
+        assert_eq!(
+            grades_of(&r),
+            [
+                (Area::HelpAndProtection, Grade::Good),
+                (Area::ChildrenInCare, Grade::RequiresImprovement),
+                (Area::Adoption, Grade::Inadequate),
+                (Area::Leadership, Grade::Outstanding),
+            ]
+        );
+        assert_eq!(r.table_lines, [(6, 16)]);
+    }
+
+    /// Regression: a justified SIF label ("2. Children looked   after   and   achieving") had
+    /// its words taken for grade pieces, losing the row.
+    #[test]
+    fn sif_row_with_justified_label() {
+        let r = recognise_text("Somewhere Council\nInspection of services for children in need of help and\nprotection, children looked after and care leavers\nInspection date: 1 June 2015 – 25 June 2015\n\n      1. Children who need help and protection                          Inadequate\n\n      2. Children looked             after     and      achieving\n                                                                        Inadequate\n         permanence\n\n           2.1 Adoption performance                                     Requires improvement\n");
+        assert_eq!(
+            grades_of(&r),
+            [
+                (Area::HelpAndProtection, Grade::Inadequate),
+                (Area::ChildrenInCare, Grade::Inadequate),
+                (Area::Adoption, Grade::RequiresImprovement),
             ]
         );
     }
