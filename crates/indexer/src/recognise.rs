@@ -159,6 +159,9 @@ pub fn recognise(raw: &[&str], authorities: &AuthorityTable) -> Recognised {
 
     find_dates(raw, &opening, &mut r);
     find_judgements(raw, &opening, &mut r);
+    if r.report_type == Some(ReportType::Jar) {
+        find_jar_outcomes(raw, &mut r);
+    }
 
     if r.report_type == Some(ReportType::Ilacs) {
         let printed_in_care_and_leavers = r
@@ -373,7 +376,9 @@ fn find_judgements(raw: &[&str], opening: &[(usize, &str)], r: &mut Recognised) 
                 let line = opening
                     .iter()
                     .find(|(_, l)| {
-                        let n = normalise(l);
+                        let n = normalise(&l.replace('*', ""));
+                        let n = n.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
+                        let n = n.trim_start();
                         n.contains("overall judge")
                             || n.contains("children's services in")
                             || n.starts_with("outcomes for children")
@@ -451,6 +456,42 @@ fn find_judgements(raw: &[&str], opening: &[(usize, &str)], r: &mut Recognised) 
                 }
             }
         }
+    }
+}
+
+static JAR_OUTCOMES: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:\d+\.\s*)?outcomes for children and young people in [^.]{2,40}? (?:are|is) (outstanding|good|adequate|inadequate)\.")
+        .expect("static regex")
+});
+
+/// A JAR grades the five outcomes, not the area as a whole; its summary report opens with the
+/// overall finding in a bold lead sentence, "Outcomes for children and young people in
+/// Hartlepool are good.", which is the overall judgement (DOMAIN.md: JAR "overall / summary").
+fn find_jar_outcomes(raw: &[&str], r: &mut Recognised) {
+    if r.judgements
+        .iter()
+        .any(|j| j.area_canonical == Area::Overall)
+    {
+        return;
+    }
+    for (i, line) in raw.iter().enumerate() {
+        let n = normalise(&line.replace('*', ""));
+        let Some(c) = JAR_OUTCOMES.captures(&n) else {
+            continue;
+        };
+        if let Some(grade) = grades::grade_of_phrase(&c[1]) {
+            r.judgements.insert(
+                0,
+                Judgement {
+                    area: "Outcomes for children and young people".into(),
+                    area_canonical: Area::Overall,
+                    grade,
+                    grade_printed: c[1].to_string(),
+                    line: Some(line_no(i)),
+                },
+            );
+        }
+        return;
     }
 }
 
@@ -640,6 +681,17 @@ mod tests {
     fn recognise_text(text: &str) -> Recognised {
         let raw: Vec<&str> = text.split('\n').collect();
         recognise(&raw, AuthorityTable::bundled())
+    }
+
+    #[test]
+    fn jar_overall_is_its_outcomes_sentence() {
+        let r = recognise_text("# Joint area review\n\nHartlepool\n\nChildren's Services Authority Area\n\n## Summary Report\n\n### Outcomes for children and young people\n\n13. **Outcomes for children and young people in Hartlepool are good.** The findings of this review corroborate most judgements.\n\n## Grades\n\nBeing healthy\t3\t\t\n");
+        assert_eq!(r.report_type, Some(ReportType::Jar));
+        assert_eq!(
+            grades_of(&r),
+            vec![(Area::Overall, Grade::Good), (Area::Health, Grade::Good)]
+        );
+        assert_eq!(r.judgements[0].line, Some(11));
     }
 
     #[test]
