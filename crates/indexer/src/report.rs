@@ -215,13 +215,16 @@ pub fn parse(text: &str, source: &str, bytes: &[u8], authorities: &AuthorityTabl
     // The front page runs from the end of the cover to the first page break: a judgement
     // sentence standing alone there ("The overall judgement is good.") states a grade rather
     // than opening a section.
-    let mut front_page = true;
+    let front_page_end = prepared
+        .iter()
+        .find(|l| l.no > recognised.cover_end && l.page_break_before)
+        .map_or(u32::MAX, |l| l.no);
     // A table of contents runs from its heading to the next page break (or the first prose).
     let mut in_contents = false;
     for block in blocks {
         let past_cover = block.line > recognised.cover_end;
+        let front_page = block.line < front_page_end;
         if past_cover && block.page_break_before {
-            front_page = false;
             if in_contents {
                 end_contents(&mut stack, &mut in_contents);
             }
@@ -276,9 +279,11 @@ pub fn parse(text: &str, source: &str, bytes: &[u8], authorities: &AuthorityTabl
 
         let mut area: Option<(Area, String, Option<FoundGrade>)> = None;
         let mut kind = None;
+        let mut kind_level = 0;
         for (h, _) in stack.iter().rev() {
             if kind.is_none() {
                 kind = h.kind;
+                kind_level = h.level;
             }
             if area.is_none() {
                 if let Some((a, printed)) = &h.area {
@@ -301,11 +306,19 @@ pub fn parse(text: &str, source: &str, bytes: &[u8], authorities: &AuthorityTabl
         }
         // Text under a heading that names a judged area is judgement text; elsewhere the
         // report type decides (an ILACS report's opening text is its summary).
-        let mut kind = kind.unwrap_or(if judged_section {
-            Kind::Judgement
-        } else {
-            default_kind
-        });
+        // A judged section of a SIF report opens with an unnumbered summary; the numbered
+        // paragraphs after it are the findings, whether or not an "Inspection findings"
+        // heading stands between.
+        let findings = judged_section
+            && kind == Some(Kind::Summary)
+            && kind_level >= 3
+            && block.number.is_some();
+        let mut kind = match kind {
+            _ if findings => Kind::Judgement,
+            Some(kind) => kind,
+            None if judged_section => Kind::Judgement,
+            None => default_kind,
+        };
         if let Some(j) = row {
             area_canonical = j.area_canonical;
             area_printed = j.area.clone();

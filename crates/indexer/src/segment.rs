@@ -163,10 +163,14 @@ static GAP: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s{6,}").expect("sta
 /// "The experiences and progress of" / "Requires improvement" (far right) / "children who need
 /// help and protection". Returns (left text, grade text); either may be empty.
 fn grade_column(line: &Line) -> Option<(&str, &str)> {
+    // A grade, or a piece of one wrapped in its column ("Requires" / "improvement").
     fn is_grade(text: &str) -> bool {
         let n = crate::grades::normalise(text);
         crate::grades::grade_of_phrase(&n).is_some()
-            || matches!(n.as_str(), "to be good" | "improvement to be good")
+            || matches!(
+                n.as_str(),
+                "requires" | "require" | "improvement" | "to be good" | "improvement to be good"
+            )
     }
     let t = line.text.as_str();
     if line.indent >= 24 && is_grade(t) {
@@ -212,7 +216,17 @@ fn merge_split_headings(lines: &[Line]) -> Vec<Line> {
             if grade.is_empty() || label.is_empty() {
                 continue;
             }
-            let text = format!("{}: {}", label.join(" "), grade.join(" "));
+            // "The experiences and progress of      Requires" / "children who need help and
+            // protection improvement": the grade's second word follows the label unspaced.
+            let mut label = label.join(" ");
+            let mut grade = grade.join(" ");
+            if grade.eq_ignore_ascii_case("requires") || grade.eq_ignore_ascii_case("require") {
+                if let Some(at) = label.to_lowercase().rfind(" improvement") {
+                    grade = format!("{grade}{}", &label[at..]);
+                    label.truncate(at);
+                }
+            }
+            let text = format!("{label}: {grade}");
             if headings::known(&text).is_some_and(|h| h.grade.is_some() && h.area.is_some()) {
                 best = Some((k, text));
             }
@@ -521,13 +535,15 @@ mod tests {
     #[test]
     fn two_column_judgement_headings_are_read_as_one() {
         check(
-            "\u{c}The experiences and progress of\n                                                         Requires improvement\nchildren who need help and protection\nSummary\n\n2. Children looked after and achieving\n   permanence                                            to be good\n\n Leadership, management and\n                                                      Good\n governance\n\nThe inspection is good\n                                                      Good",
+            "\u{c}The experiences and progress of\n                                                         Requires improvement\nchildren who need help and protection\nSummary\n\n2. Children looked after and achieving\n   permanence                                            to be good\n\n Leadership, management and\n                                                      Good\n governance\n\nThe experiences and progress of       Requires\nchildren who need help and protection improvement\n\n                                                         Requires\nLeadership, management and governance\n                                                         improvement\n\nThe inspection is good\n                                                      Good",
             &[
                 "H The experiences and progress of children who need help and protection: Requires improvement",
                 "H Summary",
                 "P2 Children looked after and achieving",
                 "T permanence | to be good",
                 "H Leadership, management and governance: Good",
+                "H The experiences and progress of children who need help and protection: Requires improvement",
+                "H Leadership, management and governance: Requires improvement",
                 "P The inspection is good Good",
             ],
         );
