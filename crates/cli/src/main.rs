@@ -255,7 +255,12 @@ fn print_summary(out: &mut dyn Write, s: &Summary, index_dir: &Path) -> Result<(
     if s.skipped.is_empty() {
         writeln!(out, "Skipped: none")?;
     } else {
-        writeln!(out, "Skipped {} files:", s.skipped.len())?;
+        let files = if s.skipped.len() == 1 {
+            "file"
+        } else {
+            "files"
+        };
+        writeln!(out, "Skipped {} {files}:", s.skipped.len())?;
         for (path, why) in &s.skipped {
             writeln!(out, "  {path}: {why}")?;
         }

@@ -148,6 +148,26 @@ fn index_json_summary() {
 }
 
 #[test]
+fn index_errors_are_one_line() {
+    let dir = workdir();
+    let cwd = dir.path();
+    std::fs::create_dir(cwd.join("notes")).expect("mkdir");
+    std::fs::write(cwd.join("notes/todo.txt"), b"keep").expect("write");
+    let err = one_line_error(&run(cwd, &["index", "in", "--index", "notes"]));
+    assert!(err.contains("notes is not an ofsearch index"), "{err}");
+    assert!(cwd.join("notes/todo.txt").exists());
+
+    // A missing input is a skipped line, the rest is indexed.
+    let out = run(cwd, &["index", "in", "missing.txt", "--index", "idx"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let summary = stdout(&out);
+    assert!(
+        summary.contains("Skipped 1 file:\n  missing.txt: no such file or directory\n"),
+        "{summary}"
+    );
+}
+
+#[test]
 fn a_missing_index_is_a_one_line_error() {
     let dir = TempDir::new().expect("temp dir");
     let cwd = dir.path();

@@ -32,6 +32,9 @@ pub enum SkipReason {
     /// The input path does not exist.
     #[error("no such file or directory")]
     Missing,
+    /// A file named as an input whose extension is not one of a report's.
+    #[error("not a report file (only .txt and .md are read)")]
+    NotReport,
     /// A documentation file (SOURCES.md, README.md), not a report.
     #[error("documentation file, not a report")]
     Documentation,

@@ -21,7 +21,8 @@ pub enum Found {
     Skipped(PathBuf, SkipReason),
 }
 
-/// Walks files and folders, in a stable order, yielding `.txt` and `.md` files.
+/// Walks files and folders, in a stable order, yielding `.txt` and `.md` files. Files of other
+/// extensions are ignored inside folders and reported when named as inputs.
 pub fn walk(inputs: &[PathBuf]) -> Vec<Found> {
     let mut found = Vec::new();
     for input in inputs {
@@ -48,6 +49,9 @@ pub fn walk(inputs: &[PathBuf]) -> Vec<Found> {
                         ));
                     } else if EXTENSIONS.contains(&ext.as_str()) {
                         found.push(Found::File(path.to_path_buf()));
+                    } else if entry.depth() == 0 {
+                        // Named on its own, not met in a folder: say why nothing came of it.
+                        found.push(Found::Skipped(path.to_path_buf(), SkipReason::NotReport));
                     }
                 }
                 Ok(_) => {}

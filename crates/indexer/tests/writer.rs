@@ -8,7 +8,8 @@
 //! 5. a file that turns bad after being indexed keeps its earlier documents;
 //! 6. a byte-identical copy is skipped as a duplicate of the first in walk order, and a file
 //!    reached twice through overlapping inputs is indexed once, silently;
-//! 7. a missing input is reported, a directory that is not an index is refused and left alone.
+//! 7. a file named on its own with another extension is reported, not silently ignored;
+//! 8. a missing input is reported, a directory that is not an index is refused and left alone.
 #![cfg(unix)]
 
 use std::os::unix::fs::{symlink, PermissionsExt};
@@ -297,6 +298,19 @@ fn a_file_reached_twice_is_indexed_once_without_a_skip_line() {
     let summary = run(&[fx.input.clone(), fx.input.join(SAMPLES[1])], &fx.index);
     assert_eq!(summary.reports, SAMPLES.len());
     assert!(summary.skipped.is_empty(), "{:?}", summary.skipped);
+}
+
+#[test]
+fn a_file_named_on_its_own_with_another_extension_is_reported() {
+    let fx = fixture();
+    let pdf = fx.input.join("report.pdf");
+    std::fs::write(&pdf, b"%PDF-1.4").expect("write");
+    let summary = run(&[pdf, fx.input.join(SAMPLES[0])], &fx.index);
+    assert_eq!(summary.reports, 1);
+    assert_eq!(
+        skipped(&summary, "report.pdf"),
+        Some("not a report file (only .txt and .md are read)")
+    );
 }
 
 #[test]
