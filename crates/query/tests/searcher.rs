@@ -75,6 +75,11 @@ fn an_index_of_another_version_is_refused_with_its_directory() {
     let message = err.to_string();
     assert!(message.contains(&*index.to_string_lossy()), "{message}");
     assert!(message.contains("'999'"), "{message}");
+    // The advice must work: the indexer refuses to write into an index of another version.
+    let rebuilt =
+        ofsearch_indexer::index_paths(&[sample(SAMPLES[0])], &index, &IndexOptions::default());
+    assert!(rebuilt.is_err());
+    assert!(message.contains("remove it"), "{message}");
 }
 
 #[test]
