@@ -13,13 +13,16 @@ use ofsearch_query::{QueryError, Searcher};
 
 /// Default index directory, relative to the working directory.
 const DEFAULT_INDEX: &str = "ofsearch-index";
+/// Environment variable naming the index directory when `--index` is not given (empty = unset).
+const INDEX_ENV: &str = "OFSEARCH_INDEX";
 
 /// Full-text search over Ofsted inspection reports on children's services.
 #[derive(Parser)]
 #[command(name = "ofsearch", version, about)]
 struct Cli {
     /// Index directory [default: $OFSEARCH_INDEX, else ./ofsearch-index]
-    #[arg(long, global = true, env = "OFSEARCH_INDEX", value_name = "DIR")]
+    // Not clap's `env`: it takes an empty variable for an empty --index and fails.
+    #[arg(long, global = true, value_name = "DIR")]
     index: Option<PathBuf>,
 
     #[command(subcommand)]
@@ -88,7 +91,14 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
-    let index_dir = cli.index.unwrap_or_else(|| PathBuf::from(DEFAULT_INDEX));
+    let index_dir = cli
+        .index
+        .or_else(|| {
+            std::env::var_os(INDEX_ENV)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        })
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_INDEX));
     match cli.command {
         Command::Index {
             paths,
@@ -245,7 +255,12 @@ fn print_summary(out: &mut dyn Write, s: &Summary, index_dir: &Path) -> Result<(
     if s.skipped.is_empty() {
         writeln!(out, "Skipped: none")?;
     } else {
-        writeln!(out, "Skipped {} files:", s.skipped.len())?;
+        let files = if s.skipped.len() == 1 {
+            "file"
+        } else {
+            "files"
+        };
+        writeln!(out, "Skipped {} {files}:", s.skipped.len())?;
         for (path, why) in &s.skipped {
             writeln!(out, "  {path}: {why}")?;
         }

@@ -8,14 +8,23 @@ pub enum SkipReason {
     /// The file is empty or only whitespace.
     #[error("empty file")]
     Empty,
-    /// The file holds binary data (NUL bytes or control characters).
-    #[error("binary file, not text")]
-    Binary,
-    /// The file is not valid UTF-8.
-    #[error("invalid UTF-8 at byte {offset}")]
-    InvalidUtf8 {
-        /// Byte offset of the first invalid sequence.
+    /// The file holds binary data: a NUL byte, or many control characters.
+    #[error("binary data, not text (byte 0x{byte:02X} at offset {offset})")]
+    Binary {
+        /// The first NUL byte, else the first control character.
+        byte: u8,
+        /// Its byte offset.
         offset: usize,
+    },
+    /// The file is not valid UTF-8.
+    #[error("not UTF-8 text (invalid byte 0x{byte:02X} at offset {offset}, line {line})")]
+    InvalidUtf8 {
+        /// The first byte of the first invalid sequence.
+        byte: u8,
+        /// Its byte offset.
+        offset: usize,
+        /// Its 1-based line.
+        line: usize,
     },
     /// The file could not be read.
     #[error("unreadable: {0}")]
@@ -23,6 +32,9 @@ pub enum SkipReason {
     /// The input path does not exist.
     #[error("no such file or directory")]
     Missing,
+    /// A file named as an input whose extension is not one of a report's.
+    #[error("not a report file (only .txt and .md are read)")]
+    NotReport,
     /// A documentation file (SOURCES.md, README.md), not a report.
     #[error("documentation file, not a report")]
     Documentation,

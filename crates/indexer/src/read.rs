@@ -21,7 +21,8 @@ pub enum Found {
     Skipped(PathBuf, SkipReason),
 }
 
-/// Walks files and folders, in a stable order, yielding `.txt` and `.md` files.
+/// Walks files and folders, in a stable order, yielding `.txt` and `.md` files. Files of other
+/// extensions are ignored inside folders and reported when named as inputs.
 pub fn walk(inputs: &[PathBuf]) -> Vec<Found> {
     let mut found = Vec::new();
     for input in inputs {
@@ -48,6 +49,9 @@ pub fn walk(inputs: &[PathBuf]) -> Vec<Found> {
                         ));
                     } else if EXTENSIONS.contains(&ext.as_str()) {
                         found.push(Found::File(path.to_path_buf()));
+                    } else if entry.depth() == 0 {
+                        // Named on its own, not met in a folder: say why nothing came of it.
+                        found.push(Found::Skipped(path.to_path_buf(), SkipReason::NotReport));
                     }
                 }
                 Ok(_) => {}
@@ -56,10 +60,11 @@ pub fn walk(inputs: &[PathBuf]) -> Vec<Found> {
                         .path()
                         .map(Path::to_path_buf)
                         .unwrap_or_else(|| input.clone());
-                    found.push(Found::Skipped(
-                        path,
-                        SkipReason::Unreadable(err.to_string()),
-                    ));
+                    // The path is reported beside the reason: say only what went wrong.
+                    let why = err
+                        .io_error()
+                        .map_or_else(|| err.to_string(), ToString::to_string);
+                    found.push(Found::Skipped(path, SkipReason::Unreadable(why)));
                 }
             }
         }
@@ -73,15 +78,25 @@ pub fn decode(bytes: &[u8]) -> Result<&str, SkipReason> {
         return Err(SkipReason::Empty);
     }
     let head = &bytes[..bytes.len().min(8192)];
-    let controls = head
-        .iter()
-        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c))
-        .count();
-    if head.contains(&0) || controls * 10 > head.len() {
-        return Err(SkipReason::Binary);
+    let is_control = |b: u8| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c);
+    if let Some(offset) = head.iter().position(|&b| b == 0) {
+        return Err(SkipReason::Binary { byte: 0, offset });
     }
-    std::str::from_utf8(bytes).map_err(|e| SkipReason::InvalidUtf8 {
-        offset: e.valid_up_to(),
+    let controls = head.iter().filter(|&&b| is_control(b)).count();
+    if controls * 10 > head.len() {
+        let offset = head.iter().position(|&b| is_control(b)).unwrap_or_default();
+        return Err(SkipReason::Binary {
+            byte: head[offset],
+            offset,
+        });
+    }
+    std::str::from_utf8(bytes).map_err(|e| {
+        let offset = e.valid_up_to();
+        SkipReason::InvalidUtf8 {
+            byte: bytes[offset],
+            offset,
+            line: 1 + bytes[..offset].iter().filter(|&&b| b == b'\n').count(),
+        }
     })
 }
 
@@ -93,10 +108,32 @@ mod tests {
     fn decode_says_why() {
         assert_eq!(decode(b"  \n\n"), Err(SkipReason::Empty));
         assert_eq!(decode(b""), Err(SkipReason::Empty));
-        assert_eq!(decode(b"PK\x03\x04\x00\x00binary"), Err(SkipReason::Binary));
+        assert_eq!(
+            decode(b"PK\x03\x04\x00\x00binary"),
+            Err(SkipReason::Binary { byte: 0, offset: 4 })
+        );
+        assert_eq!(
+            decode(b"\x1b\x01\x02\x03ab"),
+            Err(SkipReason::Binary {
+                byte: 0x1b,
+                offset: 0
+            })
+        );
         assert_eq!(
             decode(b"Hartlepool \xff\xfe council"),
-            Err(SkipReason::InvalidUtf8 { offset: 11 })
+            Err(SkipReason::InvalidUtf8 {
+                byte: 0xff,
+                offset: 11,
+                line: 1
+            })
+        );
+        assert_eq!(
+            decode(b"a\nb\r\nc \xe9t\xe9"),
+            Err(SkipReason::InvalidUtf8 {
+                byte: 0xe9,
+                offset: 7,
+                line: 3
+            })
         );
         assert_eq!(
             decode("Children’s services\u{c}".as_bytes()),

@@ -2,10 +2,9 @@
 //! documents (so re-indexing never duplicates), and commit once at the end, so that a failed run
 //! leaves the previous index as it was.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use ofsearch_schema::schema::{facet, RECORD_PARAGRAPH, RECORD_REPORT};
@@ -104,22 +103,49 @@ pub fn open_or_create(dir: &Path) -> Result<Index, IndexerError> {
     Ok(index)
 }
 
-/// A path as recorded in the index: relative to the working directory when under it.
-fn display_path(path: &Path) -> String {
-    let absolute = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    let relative = std::env::current_dir()
-        .ok()
-        .and_then(|cwd| std::fs::canonicalize(cwd).ok())
-        .and_then(|cwd| absolute.strip_prefix(cwd).ok().map(Path::to_path_buf));
-    relative.unwrap_or(absolute).to_string_lossy().into_owned()
+/// Names paths as the index records them: relative to the working directory when under it,
+/// else absolute; both canonical, so that two spellings of one file get one name.
+struct PathNames {
+    /// The canonical working directory, found once per run.
+    cwd: Option<PathBuf>,
 }
 
-enum Outcome {
+impl PathNames {
+    fn new() -> PathNames {
+        PathNames {
+            cwd: std::env::current_dir()
+                .ok()
+                .and_then(|cwd| std::fs::canonicalize(cwd).ok()),
+        }
+    }
+
+    fn name(&self, path: &Path) -> String {
+        let absolute = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        let relative = self
+            .cwd
+            .as_deref()
+            .and_then(|cwd| absolute.strip_prefix(cwd).ok());
+        relative.unwrap_or(&absolute).to_string_lossy().into_owned()
+    }
+}
+
+/// One input file on its way through a run, in walk order.
+enum Slot {
+    /// Found by the walk, not read yet.
+    Found(PathBuf),
+    /// Read and decoded; its content id computed.
+    Read { bytes: Vec<u8>, id: String },
+    /// Parsed and handed to the index writer.
     Indexed(Box<Parsed>, u64),
-    Skipped(String, SkipReason),
+    /// Not indexed, and why.
+    Skipped(SkipReason),
 }
 
 /// Indexes every `.txt` and `.md` report under `inputs` into the index at `index_dir`.
+///
+/// A run reads every file first (in parallel), then decides duplicates in walk order, so that of
+/// two byte-identical files the first by path is indexed, the same on every run; then it parses
+/// and writes in parallel. It holds the text of all the inputs in memory meanwhile.
 pub fn index_paths(
     inputs: &[PathBuf],
     index_dir: &Path,
@@ -142,19 +168,24 @@ pub fn index_paths(
     let mut writer: IndexWriter =
         index.writer_with_num_threads(threads, options.memory_budget.max(threads * (16 << 20)))?;
 
-    let mut summary = Summary::default();
-    let mut files = Vec::new();
+    // Walk, naming each path once: a file reached twice (overlapping inputs) is one file.
+    let names = PathNames::new();
+    let mut seen = HashSet::new();
+    let mut slots: Vec<(String, Slot)> = Vec::new();
     for found in read::walk(inputs) {
-        match found {
-            Found::File(path) => files.push(path),
-            Found::Skipped(path, reason) => summary
-                .skipped
-                .push((display_path(&path), reason.to_string())),
+        let (path, slot) = match found {
+            Found::File(path) => (path.clone(), Slot::Found(path)),
+            Found::Skipped(path, reason) => (path, Slot::Skipped(reason)),
+        };
+        let source = names.name(&path);
+        if seen.insert(source.clone()) {
+            slots.push((source, slot));
         }
     }
-    let total = files.len();
-    let done = AtomicUsize::new(0);
-    let claimed: Mutex<HashMap<String, String>> = Mutex::new(HashMap::new());
+    let total = slots
+        .iter()
+        .filter(|(_, slot)| matches!(slot, Slot::Found(_)))
+        .count();
     let authorities = AuthorityTable::bundled();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
@@ -164,57 +195,76 @@ pub fn index_paths(
             source: std::io::Error::other(e),
         })?;
 
-    let outcomes: Vec<Result<Outcome, IndexerError>> = pool.install(|| {
-        files
-            .par_iter()
-            .map(|path| {
-                let source = display_path(path);
-                let outcome = match std::fs::read(path) {
-                    Err(e) => Outcome::Skipped(source, SkipReason::Unreadable(e.to_string())),
+    // Read and decode.
+    pool.install(|| {
+        slots.par_iter_mut().for_each(|(_, slot)| {
+            if let Slot::Found(path) = slot {
+                *slot = match std::fs::read(&*path) {
+                    Err(e) => Slot::Skipped(SkipReason::Unreadable(e.to_string())),
                     Ok(bytes) => match read::decode(&bytes) {
-                        Err(reason) => Outcome::Skipped(source, reason),
-                        Ok(text) => {
-                            let id = report::content_id(&bytes);
-                            let earlier = {
-                                let mut claimed = claimed.lock().unwrap_or_else(|p| p.into_inner());
-                                match claimed.get(&id) {
-                                    Some(first) => Some(first.clone()),
-                                    None => {
-                                        claimed.insert(id.clone(), source.clone());
-                                        None
-                                    }
-                                }
-                            };
-                            match earlier {
-                                Some(first) => {
-                                    Outcome::Skipped(source, SkipReason::Duplicate(first))
-                                }
-                                None => {
-                                    let parsed = report::parse(text, &source, &bytes, authorities);
-                                    write_report(&writer, &fields, &parsed)?;
-                                    Outcome::Indexed(Box::new(parsed), bytes.len() as u64)
-                                }
-                            }
-                        }
+                        Err(reason) => Slot::Skipped(reason),
+                        Ok(_) => Slot::Read {
+                            id: report::content_id(&bytes),
+                            bytes,
+                        },
                     },
                 };
-                let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-                if let Some(progress) = options.progress {
-                    progress(n, total);
-                }
-                Ok(outcome)
-            })
-            .collect()
+            }
+        });
     });
 
-    for outcome in outcomes {
-        match outcome {
-            Err(e) => {
-                writer.rollback()?;
-                return Err(e);
+    // Duplicates, in walk order.
+    let mut first_of: HashMap<String, String> = HashMap::new();
+    for (source, slot) in &mut slots {
+        if let Slot::Read { id, .. } = slot {
+            if let Some(first) = first_of.get(id.as_str()) {
+                *slot = Slot::Skipped(SkipReason::Duplicate(first.clone()));
+            } else {
+                first_of.insert(id.clone(), source.clone());
             }
-            Ok(Outcome::Skipped(path, reason)) => summary.skipped.push((path, reason.to_string())),
-            Ok(Outcome::Indexed(parsed, bytes)) => {
+        }
+    }
+
+    // Parse and write.
+    let to_parse = slots
+        .iter()
+        .filter(|(_, slot)| matches!(slot, Slot::Read { .. }))
+        .count();
+    let done = AtomicUsize::new(total - to_parse);
+    if let Some(progress) = options.progress {
+        progress(total - to_parse, total);
+    }
+    let written = pool.install(|| {
+        slots
+            .par_iter_mut()
+            .try_for_each(|(source, slot)| -> Result<(), IndexerError> {
+                if let Slot::Read { bytes, .. } = slot {
+                    *slot = match read::decode(bytes) {
+                        Err(reason) => Slot::Skipped(reason),
+                        Ok(text) => {
+                            let parsed = report::parse(text, source, bytes, authorities);
+                            write_report(&writer, &fields, &parsed)?;
+                            Slot::Indexed(Box::new(parsed), bytes.len() as u64)
+                        }
+                    };
+                    let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+                    if let Some(progress) = options.progress {
+                        progress(n, total);
+                    }
+                }
+                Ok(())
+            })
+    });
+    if let Err(e) = written {
+        writer.rollback()?;
+        return Err(e);
+    }
+
+    let mut summary = Summary::default();
+    for (source, slot) in slots {
+        match slot {
+            Slot::Skipped(reason) => summary.skipped.push((source, reason.to_string())),
+            Slot::Indexed(parsed, bytes) => {
                 let report = &parsed.report;
                 *summary
                     .reports_by_type
@@ -227,6 +277,7 @@ pub fn index_paths(
                     summary.unknown.push(report.source.clone());
                 }
             }
+            Slot::Found(_) | Slot::Read { .. } => {}
         }
     }
     writer.commit()?;

@@ -18,7 +18,7 @@ pub enum QueryError {
     #[error("no index at {0}: run `ofsearch index` first")]
     NoIndex(PathBuf),
     /// The index was written by another version of ofsearch.
-    #[error("the index at {path} has schema version '{found}', this ofsearch reads {SCHEMA_VERSION}: rebuild it with `ofsearch index`")]
+    #[error("the index at {path} has schema version '{found}', this ofsearch reads {SCHEMA_VERSION}: remove it and rebuild it with `ofsearch index`")]
     Version {
         /// The index directory.
         path: PathBuf,

@@ -1,0 +1,457 @@
+//! Runs the real `ofsearch` binary against temporary folders and indexes. It checks:
+//! 1. `index` prints each skipped file with what and where, indexes the rest, and a second run
+//!    changes neither the document count nor the `reports` rows;
+//! 2. exit codes: 0 for success and for a search with matches, 1 for a search with none, 2 for
+//!    errors (missing index, bad query, bad arguments), each error one line `ofsearch: ...`;
+//! 3. `--index` before or after the subcommand, `OFSEARCH_INDEX`, the flag winning over the
+//!    variable, an empty variable meaning unset, `./ofsearch-index` as the default;
+//! 4. the JSON contracts of `reports --format json`, `search --format json` and `index --json`;
+//! 5. the phrase cut by a page break in the 2013 Hartlepool sample is found through `search`;
+//! 6. `search` builds a missing index from `./corpus` first, as the README says.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+use tempfile::TempDir;
+
+const SAMPLES: &[&str] = &[
+    "000_23fc53f6df21340b.txt",
+    "003_7425dc90808b844a.txt",
+    "004_f3ae2764090c5174.txt",
+];
+const PAGE_BREAK_PHRASE: &str = "Good communication between the out of hours and day time services";
+
+fn sample(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../corpus/samples")
+        .join(name)
+}
+
+/// A temporary working directory with the samples in `in/`.
+fn workdir() -> TempDir {
+    let dir = TempDir::new().expect("temp dir");
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).expect("mkdir");
+    for name in SAMPLES {
+        std::fs::copy(sample(name), input.join(name)).expect("copy");
+    }
+    dir
+}
+
+/// Runs `ofsearch args` in `cwd` with `OFSEARCH_INDEX` unset, then `vars` set.
+fn run_with(cwd: &Path, args: &[&str], vars: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_ofsearch"));
+    command
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("OFSEARCH_INDEX");
+    for (name, value) in vars {
+        command.env(name, value);
+    }
+    command.output().expect("run ofsearch")
+}
+
+fn run(cwd: &Path, args: &[&str]) -> Output {
+    run_with(cwd, args, &[])
+}
+
+fn code(out: &Output) -> i32 {
+    out.status.code().expect("exit code")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8(out.stdout.clone()).expect("UTF-8 stdout")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8(out.stderr.clone()).expect("UTF-8 stderr")
+}
+
+/// Asserts `out` failed with exit code 2 and one line `ofsearch: ...` on stderr; returns it.
+fn one_line_error(out: &Output) -> String {
+    let err = stderr(out);
+    assert_eq!(code(out), 2, "stderr: {err}");
+    assert!(out.stdout.is_empty(), "stdout: {}", stdout(out));
+    assert!(err.starts_with("ofsearch: "), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    err.trim_end().to_string()
+}
+
+fn json(out: &Output) -> Value {
+    assert_eq!(code(out), 0, "stderr: {}", stderr(out));
+    serde_json::from_slice(&out.stdout).expect("JSON on stdout")
+}
+
+/// Indexes `in/` into `idx/` and returns the summary's stdout.
+fn index(cwd: &Path) -> String {
+    let out = run(cwd, &["index", "in", "--index", "idx"]);
+    assert_eq!(code(&out), 0, "stderr: {}", stderr(&out));
+    stdout(&out)
+}
+
+fn documents_line(summary: &str) -> &str {
+    summary
+        .lines()
+        .find(|l| l.starts_with("The index now holds"))
+        .expect("documents line")
+}
+
+#[test]
+fn index_lists_skipped_files_and_a_second_run_changes_nothing() {
+    let dir = workdir();
+    let cwd = dir.path();
+    std::fs::write(cwd.join("in/empty.txt"), b"").expect("write");
+    std::fs::write(cwd.join("in/latin1.txt"), b"Borough \xe9 council\n").expect("write");
+    std::fs::write(cwd.join("in/scan.pdf"), b"%PDF-1.4").expect("write");
+
+    let first = index(cwd);
+    assert!(first.starts_with("Indexed 3 reports, "), "{first}");
+    assert!(first.contains("Skipped 2 files:\n"), "{first}");
+    assert!(first.contains("\n  in/empty.txt: empty file\n"), "{first}");
+    assert!(
+        first.contains(
+            "\n  in/latin1.txt: not UTF-8 text (invalid byte 0xE9 at offset 8, line 1)\n"
+        ),
+        "{first}"
+    );
+    assert!(!first.contains("scan.pdf"), "{first}");
+    let reports_before = json(&run(
+        cwd,
+        &["reports", "--index", "idx", "--format", "json"],
+    ));
+
+    let second = index(cwd);
+    assert_eq!(documents_line(&second), documents_line(&first));
+    let reports_after = json(&run(
+        cwd,
+        &["reports", "--index", "idx", "--format", "json"],
+    ));
+    assert_eq!(reports_after, reports_before);
+    assert_eq!(reports_after.as_array().map(Vec::len), Some(3));
+}
+
+#[test]
+fn index_json_summary() {
+    let dir = workdir();
+    let cwd = dir.path();
+    std::fs::write(cwd.join("in/empty.md"), b"\n").expect("write");
+    let summary = json(&run(cwd, &["index", "in", "--index", "idx", "--json"]));
+    assert_eq!(summary["reports"], 3);
+    assert_eq!(summary["reports_by_type"]["sif"], 1);
+    let paragraphs = summary["paragraphs"].as_u64().expect("paragraphs");
+    assert_eq!(summary["documents_in_index"], paragraphs + 3);
+    assert_eq!(
+        summary["skipped"],
+        serde_json::json!([["in/empty.md", "empty file"]])
+    );
+}
+
+#[test]
+fn index_errors_are_one_line() {
+    let dir = workdir();
+    let cwd = dir.path();
+    std::fs::create_dir(cwd.join("notes")).expect("mkdir");
+    std::fs::write(cwd.join("notes/todo.txt"), b"keep").expect("write");
+    let err = one_line_error(&run(cwd, &["index", "in", "--index", "notes"]));
+    assert!(err.contains("notes is not an ofsearch index"), "{err}");
+    assert!(cwd.join("notes/todo.txt").exists());
+
+    // A missing input is a skipped line, the rest is indexed.
+    let out = run(cwd, &["index", "in", "missing.txt", "--index", "idx"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let summary = stdout(&out);
+    assert!(
+        summary.contains("Skipped 1 file:\n  missing.txt: no such file or directory\n"),
+        "{summary}"
+    );
+}
+
+#[test]
+fn a_missing_index_is_a_one_line_error() {
+    let dir = TempDir::new().expect("temp dir");
+    let cwd = dir.path();
+    let err = one_line_error(&run(cwd, &["reports", "--index", "nowhere"]));
+    assert!(err.contains("no index at nowhere"), "{err}");
+    // The default index directory is named when no --index or OFSEARCH_INDEX is given.
+    let err = one_line_error(&run(cwd, &["reports"]));
+    assert!(err.contains("no index at ofsearch-index"), "{err}");
+    let err = one_line_error(&run_with(
+        cwd,
+        &["reports", "--format", "json"],
+        &[("OFSEARCH_INDEX", "from-env")],
+    ));
+    assert!(err.contains("no index at from-env"), "{err}");
+}
+
+#[test]
+fn search_exit_codes() {
+    let dir = workdir();
+    let cwd = dir.path();
+    index(cwd);
+
+    let found = run(cwd, &["search", "--index", "idx", "communication"]);
+    assert_eq!(code(&found), 0, "{}", stderr(&found));
+    assert!(stdout(&found).contains("matching paragraphs"));
+
+    let none = run(cwd, &["search", "--index", "idx", "xylophone"]);
+    assert_eq!(code(&none), 1, "{}", stderr(&none));
+    assert!(stdout(&none).starts_with("0 matching paragraphs"));
+    assert!(none.stderr.is_empty());
+
+    let none_json = run(
+        cwd,
+        &["search", "--index", "idx", "--format", "json", "xylophone"],
+    );
+    assert_eq!(code(&none_json), 1);
+    let results: Value = serde_json::from_slice(&none_json.stdout).expect("JSON");
+    assert_eq!(results["total"], 0);
+    assert_eq!(results["hits"], serde_json::json!([]));
+
+    for query in ["\"unclosed phrase", "(children", "nosuchfield:x"] {
+        let err = one_line_error(&run(cwd, &["search", "--index", "idx", query]));
+        assert!(err.starts_with("ofsearch: query does not parse: "), "{err}");
+    }
+
+    // Bad arguments are errors too (clap's own message).
+    let bad = run(
+        cwd,
+        &["search", "--index", "idx", "--limit", "many", "care"],
+    );
+    assert_eq!(code(&bad), 2);
+    let bad = run(cwd, &["frobnicate"]);
+    assert_eq!(code(&bad), 2);
+}
+
+#[test]
+fn index_flag_placement_and_environment() {
+    let dir = workdir();
+    let cwd = dir.path();
+    index(cwd);
+    let count = |out: &Output| json(out).as_array().map(Vec::len);
+
+    assert_eq!(
+        count(&run(
+            cwd,
+            &["--index", "idx", "reports", "--format", "json"]
+        )),
+        Some(3)
+    );
+    assert_eq!(
+        count(&run(
+            cwd,
+            &["reports", "--format", "json", "--index", "idx"]
+        )),
+        Some(3)
+    );
+    assert_eq!(
+        count(&run_with(
+            cwd,
+            &["reports", "--format", "json"],
+            &[("OFSEARCH_INDEX", "idx")]
+        )),
+        Some(3)
+    );
+    // The flag wins over the variable.
+    assert_eq!(
+        count(&run_with(
+            cwd,
+            &["reports", "--format", "json", "--index", "idx"],
+            &[("OFSEARCH_INDEX", "elsewhere")]
+        )),
+        Some(3)
+    );
+    let searched = run(cwd, &["search", "care", "--index", "idx", "--limit", "2"]);
+    assert_eq!(code(&searched), 0, "{}", stderr(&searched));
+
+    // An empty variable is unset: the default ./ofsearch-index is used.
+    let out = run_with(cwd, &["reports"], &[("OFSEARCH_INDEX", "")]);
+    let err = one_line_error(&out);
+    assert!(err.contains("no index at ofsearch-index"), "{err}");
+    std::fs::rename(cwd.join("idx"), cwd.join("ofsearch-index")).expect("rename");
+    assert_eq!(
+        count(&run_with(
+            cwd,
+            &["reports", "--format", "json"],
+            &[("OFSEARCH_INDEX", "")]
+        )),
+        Some(3)
+    );
+}
+
+fn assert_keys(value: &Value, keys: &[&str]) {
+    let object = value.as_object().expect("JSON object");
+    for key in keys {
+        assert!(object.contains_key(*key), "no '{key}' in {value}");
+    }
+}
+
+fn is_date_or_null(v: &Value) -> bool {
+    v.is_null()
+        || v.as_str()
+            .is_some_and(|s| s.len() == 10 && s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-')
+}
+
+#[test]
+fn reports_json_contract() {
+    let dir = workdir();
+    let cwd = dir.path();
+    index(cwd);
+    let reports = json(&run(
+        cwd,
+        &["reports", "--index", "idx", "--format", "json"],
+    ));
+    let reports = reports.as_array().expect("array");
+    assert_eq!(reports.len(), 3);
+    for r in reports {
+        assert_keys(
+            r,
+            &[
+                "report_id",
+                "source",
+                "authority",
+                "authority_code",
+                "report_type",
+                "inspection_start",
+                "inspection_end",
+                "published",
+                "year",
+                "overall_grade",
+                "judgements",
+                "paragraphs",
+            ],
+        );
+        let id = r["report_id"].as_str().expect("report_id");
+        assert!(
+            id.len() == 16 && id.bytes().all(|b| b.is_ascii_hexdigit()),
+            "{id}"
+        );
+        assert!(r["source"].as_str().expect("source").starts_with("in/"));
+        assert!(r["paragraphs"].as_u64().expect("paragraphs") > 0);
+        assert!(r["year"].is_u64() || r["year"].is_null());
+        for date in ["inspection_start", "inspection_end", "published"] {
+            assert!(is_date_or_null(&r[date]), "{date}: {}", r[date]);
+        }
+        for j in r["judgements"].as_array().expect("judgements") {
+            assert_keys(j, &["area", "area_canonical", "grade", "grade_printed"]);
+        }
+    }
+    let sif = reports
+        .iter()
+        .find(|r| r["report_type"] == "sif")
+        .expect("sif");
+    assert_eq!(sif["authority"], "Hartlepool");
+    assert_eq!(sif["authority_code"], "E06000001");
+    assert_eq!(sif["inspection_start"], "2013-11-19");
+    assert_eq!(sif["inspection_end"], "2013-12-11");
+    assert_eq!(sif["year"], 2013);
+    assert_eq!(sif["overall_grade"], "good");
+    assert!(sif["judgements"]
+        .as_array()
+        .expect("judgements")
+        .iter()
+        .any(|j| j["area_canonical"] == "help-and-protection" && j["grade"] == "good"));
+
+    let table = run(cwd, &["reports", "--index", "idx"]);
+    assert_eq!(code(&table), 0);
+    assert!(stdout(&table).ends_with("3 reports\n"));
+}
+
+#[test]
+fn search_json_contract_and_the_page_break_phrase() {
+    let dir = workdir();
+    let cwd = dir.path();
+    index(cwd);
+    let query = format!("\"{PAGE_BREAK_PHRASE}\"");
+    let results = json(&run(
+        cwd,
+        &["search", &query, "--index", "idx", "--format", "json"],
+    ));
+    assert_eq!(results["query"], query.as_str());
+    assert_eq!(results["total"], 1);
+    let hits = results["hits"].as_array().expect("hits");
+    assert_eq!(hits.len(), 1);
+    let hit = &hits[0];
+    assert_keys(
+        hit,
+        &[
+            "score",
+            "report_id",
+            "authority",
+            "authority_code",
+            "report_type",
+            "year",
+            "area",
+            "area_canonical",
+            "grade",
+            "grade_printed",
+            "kind",
+            "section",
+            "paragraph_number",
+            "text",
+            "source",
+        ],
+    );
+    assert!(hit["score"].as_f64().expect("score") > 0.0);
+    assert_eq!(hit["authority"], "Hartlepool");
+    assert_eq!(hit["authority_code"], "E06000001");
+    assert_eq!(hit["report_type"], "sif");
+    assert_eq!(hit["year"], 2013);
+    assert_eq!(hit["area_canonical"], "help-and-protection");
+    assert_eq!(hit["grade"], "good");
+    assert_eq!(hit["kind"], "judgement");
+    assert!(hit["paragraph_number"].is_null() || hit["paragraph_number"].is_string());
+    let text = hit["text"].as_str().expect("text");
+    assert!(text.contains(PAGE_BREAK_PHRASE), "{text}");
+    assert_keys(&hit["source"], &["path", "line"]);
+    assert_eq!(hit["source"]["path"], "in/003_7425dc90808b844a.txt");
+    assert_eq!(hit["source"]["line"], 192);
+
+    // The hit's report is one of the listed reports.
+    let reports = json(&run(
+        cwd,
+        &["reports", "--index", "idx", "--format", "json"],
+    ));
+    assert!(reports
+        .as_array()
+        .expect("array")
+        .iter()
+        .any(|r| r["report_id"] == hit["report_id"]));
+
+    // --limit bounds the hits, not the total.
+    let limited = json(&run(
+        cwd,
+        &[
+            "search", "children", "--limit", "2", "--index", "idx", "--format", "json",
+        ],
+    ));
+    assert_eq!(limited["hits"].as_array().map(Vec::len), Some(2));
+    assert!(limited["total"].as_u64().expect("total") > 2);
+}
+
+#[test]
+fn search_builds_a_missing_index_from_the_corpus_folder() {
+    let dir = TempDir::new().expect("temp dir");
+    let cwd = dir.path();
+    std::fs::create_dir(cwd.join("corpus")).expect("mkdir");
+    std::fs::copy(sample(SAMPLES[2]), cwd.join("corpus").join(SAMPLES[2])).expect("copy");
+
+    let out = run(cwd, &["search", "Hartlepool"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stderr(&out)
+            .starts_with("ofsearch: no index at ofsearch-index; building it from corpus first"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(cwd.join("ofsearch-index/meta.json").exists());
+    // Once built, it is reused silently.
+    let again = run(cwd, &["search", "Hartlepool"]);
+    assert_eq!(code(&again), 0);
+    assert!(again.stderr.is_empty(), "{}", stderr(&again));
+
+    // The same with --index naming a directory that does not exist yet.
+    let out = run(cwd, &["search", "Hartlepool", "--index", "fresh"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(cwd.join("fresh/meta.json").exists());
+}

@@ -1,0 +1,356 @@
+//! Integration tests of the index writer, over a small folder built in each test from real sample
+//! reports and broken files. They check:
+//! 1. every bad file (empty, binary, not UTF-8, unreadable, dangling link, documentation) is
+//!    skipped with one line saying what and where, and the good reports are all indexed;
+//! 2. files of other extensions are ignored, not reported;
+//! 3. re-indexing the same input changes nothing (no duplicate documents);
+//! 4. re-indexing a changed file replaces its documents;
+//! 5. a file that turns bad after being indexed keeps its earlier documents;
+//! 6. a byte-identical copy is skipped as a duplicate of the first in walk order, and a file
+//!    reached twice through overlapping inputs is indexed once, silently;
+//! 7. a file named on its own with another extension is reported, not silently ignored;
+//! 8. a missing input is reported, a directory that is not an index is refused and left alone.
+#![cfg(unix)]
+
+use std::os::unix::fs::{symlink, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+use ofsearch_indexer::{index_paths, IndexOptions, IndexerError, Summary};
+use ofsearch_schema::schema::{RECORD_PARAGRAPH, RECORD_REPORT};
+use ofsearch_schema::Fields;
+use tantivy::collector::Count;
+use tantivy::query::TermQuery;
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{Index, Term};
+use tempfile::TempDir;
+
+/// The three sample reports copied into each fixture: a 2011 assessment letter, the 2013
+/// Hartlepool SIF report, a 2009 unannounced inspection.
+const SAMPLES: &[&str] = &[
+    "000_23fc53f6df21340b.txt",
+    "003_7425dc90808b844a.txt",
+    "004_f3ae2764090c5174.txt",
+];
+
+fn sample(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../corpus/samples")
+        .join(name)
+}
+
+/// A temporary folder `in/` holding the sample reports and `idx/` for the index.
+struct Fixture {
+    _dir: TempDir,
+    input: PathBuf,
+    index: PathBuf,
+}
+
+fn fixture() -> Fixture {
+    let dir = TempDir::new().expect("temp dir");
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).expect("mkdir in");
+    for name in SAMPLES {
+        std::fs::copy(sample(name), input.join(name)).expect("copy sample");
+    }
+    let index = dir.path().join("idx");
+    Fixture {
+        _dir: dir,
+        input,
+        index,
+    }
+}
+
+fn run(inputs: &[PathBuf], index: &Path) -> Summary {
+    let options = IndexOptions {
+        threads: 2,
+        ..IndexOptions::default()
+    };
+    index_paths(inputs, index, &options).expect("indexing run")
+}
+
+/// The reason a file named `name` was skipped, if it was.
+fn skipped<'a>(summary: &'a Summary, name: &str) -> Option<&'a str> {
+    let suffix = format!("/{name}");
+    summary
+        .skipped
+        .iter()
+        .find(|(path, _)| path.ends_with(&suffix))
+        .map(|(_, why)| why.as_str())
+}
+
+/// Documents whose raw `field` holds `value`.
+fn count(index: &Path, field: fn(&Fields) -> Field, value: &str) -> usize {
+    let index = Index::open_in_dir(index).expect("open index");
+    let fields = Fields::new(&index.schema()).expect("fields");
+    let query = TermQuery::new(
+        Term::from_field_text(field(&fields), value),
+        IndexRecordOption::Basic,
+    );
+    let reader = index.reader().expect("reader");
+    reader
+        .searcher()
+        .search(&query, &Count)
+        .expect("count search")
+}
+
+fn report_id(path: &Path) -> String {
+    ofsearch_indexer::report::content_id(&std::fs::read(path).expect("read report"))
+}
+
+/// Whether this process can read a file whose permissions are 000 (it runs as root).
+fn reads_through_permissions(path: &Path) -> bool {
+    std::fs::read(path).is_ok()
+}
+
+#[test]
+fn bad_files_are_skipped_with_what_and_where_and_the_rest_is_indexed() {
+    let fx = fixture();
+    let dir = &fx.input;
+    std::fs::write(dir.join("empty.txt"), b"").expect("write");
+    std::fs::write(dir.join("blank.md"), b"  \n\n\t\n").expect("write");
+    std::fs::write(dir.join("image.txt"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0").expect("write");
+    std::fs::write(
+        dir.join("latin1.txt"),
+        b"Hartlepool\nBorough \xe9 council\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("locked.txt"),
+        b"Hartlepool Borough Council\n\nA locked report about zanzibar.\n",
+    )
+    .expect("write");
+    std::fs::set_permissions(
+        dir.join("locked.txt"),
+        std::fs::Permissions::from_mode(0o000),
+    )
+    .expect("chmod 000");
+    symlink(dir.join("nowhere.txt"), dir.join("dangling.txt")).expect("symlink");
+    std::fs::write(dir.join("README.md"), b"# About these reports\n").expect("write");
+    std::fs::write(dir.join("report.pdf"), b"%PDF-1.4 Hartlepool").expect("write");
+    std::fs::write(dir.join("notes.docx"), b"PK\x03\x04").expect("write");
+
+    let summary = run(std::slice::from_ref(dir), &fx.index);
+
+    assert_eq!(skipped(&summary, "empty.txt"), Some("empty file"));
+    assert_eq!(skipped(&summary, "blank.md"), Some("empty file"));
+    assert_eq!(
+        skipped(&summary, "image.txt"),
+        Some("binary data, not text (byte 0x00 at offset 8)")
+    );
+    assert_eq!(
+        skipped(&summary, "latin1.txt"),
+        Some("not UTF-8 text (invalid byte 0xE9 at offset 19, line 2)")
+    );
+    assert_eq!(
+        skipped(&summary, "dangling.txt"),
+        Some("unreadable: No such file or directory (os error 2)")
+    );
+    assert_eq!(
+        skipped(&summary, "README.md"),
+        Some("documentation file, not a report")
+    );
+    let locked_readable = reads_through_permissions(&dir.join("locked.txt"));
+    if locked_readable {
+        eprintln!("note: running as root, a chmod 000 file stays readable: not checking its skip");
+        assert_eq!(skipped(&summary, "locked.txt"), None);
+    } else {
+        assert_eq!(
+            skipped(&summary, "locked.txt"),
+            Some("unreadable: Permission denied (os error 13)")
+        );
+    }
+    // Other extensions are neither indexed nor reported.
+    assert_eq!(skipped(&summary, "report.pdf"), None);
+    assert_eq!(skipped(&summary, "notes.docx"), None);
+    assert_eq!(summary.skipped.len(), if locked_readable { 6 } else { 7 });
+
+    // Where: each skipped path is the file's full path (the temp dir is outside the working
+    // directory), and the summary lists them in walk order (by file name).
+    for (path, _) in &summary.skipped {
+        assert!(
+            path.starts_with(&*dir.to_string_lossy()) || path.contains("/in/"),
+            "{path}"
+        );
+    }
+    let names: Vec<&str> = summary
+        .skipped
+        .iter()
+        .map(|(p, _)| p.rsplit('/').next().unwrap_or(p))
+        .collect();
+    let mut sorted = names.clone();
+    sorted.sort_unstable();
+    assert_eq!(names, sorted);
+
+    // The good reports are all there, and nothing else.
+    let extra = usize::from(locked_readable);
+    assert_eq!(summary.reports, SAMPLES.len() + extra);
+    assert_eq!(summary.reports_by_type["sif"], 1);
+    assert_eq!(summary.reports_by_type["unannounced-cra"], 1);
+    assert_eq!(summary.reports_by_type["children-services-assessment"], 1);
+    assert!(summary.paragraphs > 200, "{}", summary.paragraphs);
+    assert_eq!(
+        summary.documents_in_index,
+        (summary.reports + summary.paragraphs) as u64
+    );
+    assert_eq!(
+        count(&fx.index, |f| f.record, RECORD_REPORT),
+        summary.reports
+    );
+    assert_eq!(
+        count(&fx.index, |f| f.record, RECORD_PARAGRAPH),
+        summary.paragraphs
+    );
+    for name in SAMPLES {
+        assert!(count(&fx.index, |f| f.report_id, &report_id(&dir.join(name))) > 1);
+    }
+}
+
+#[test]
+fn reindexing_the_same_input_duplicates_nothing() {
+    let fx = fixture();
+    let first = run(std::slice::from_ref(&fx.input), &fx.index);
+    let second = run(std::slice::from_ref(&fx.input), &fx.index);
+    assert_eq!(first.reports, SAMPLES.len());
+    assert_eq!(second.reports, first.reports);
+    assert_eq!(second.paragraphs, first.paragraphs);
+    assert_eq!(second.reports_by_type, first.reports_by_type);
+    assert_eq!(second.documents_in_index, first.documents_in_index);
+    assert_eq!(
+        first.documents_in_index,
+        (first.reports + first.paragraphs) as u64
+    );
+    assert_eq!(count(&fx.index, |f| f.record, RECORD_REPORT), SAMPLES.len());
+    // A third run on one file alone, given by another spelling of its path, changes nothing.
+    let one = fx.input.join(".").join(SAMPLES[1]);
+    let third = run(&[one], &fx.index);
+    assert_eq!(third.reports, 1);
+    assert_eq!(third.documents_in_index, first.documents_in_index);
+}
+
+#[test]
+fn reindexing_a_changed_file_replaces_its_documents() {
+    let fx = fixture();
+    let changed = fx.input.join(SAMPLES[0]);
+    let before = run(std::slice::from_ref(&fx.input), &fx.index);
+    let old_id = report_id(&changed);
+    let old_docs = count(&fx.index, |f| f.report_id, &old_id);
+    assert!(old_docs > 1);
+
+    let mut text = std::fs::read_to_string(&changed).expect("read");
+    text.push_str("\n\nA new closing paragraph about the zanzibar pilot.\n\nAnd another one.\n");
+    std::fs::write(&changed, text).expect("rewrite");
+    let new_id = report_id(&changed);
+    assert_ne!(new_id, old_id);
+
+    let after = run(std::slice::from_ref(&changed), &fx.index);
+    assert_eq!(after.reports, 1);
+    assert_eq!(count(&fx.index, |f| f.report_id, &old_id), 0);
+    let new_docs = count(&fx.index, |f| f.report_id, &new_id);
+    assert_eq!(new_docs, after.paragraphs + 1);
+    assert!(new_docs > old_docs, "{new_docs} <= {old_docs}");
+    assert_eq!(
+        after.documents_in_index,
+        before.documents_in_index - old_docs as u64 + new_docs as u64
+    );
+    assert_eq!(count(&fx.index, |f| f.record, RECORD_REPORT), SAMPLES.len());
+}
+
+#[test]
+fn a_file_that_turns_bad_keeps_what_was_indexed() {
+    let fx = fixture();
+    let victim = fx.input.join(SAMPLES[2]);
+    let id = report_id(&victim);
+    let before = run(std::slice::from_ref(&fx.input), &fx.index);
+    let docs = count(&fx.index, |f| f.report_id, &id);
+    assert!(docs > 1);
+
+    std::fs::write(&victim, b"").expect("truncate");
+    let after = run(std::slice::from_ref(&fx.input), &fx.index);
+    assert_eq!(skipped(&after, SAMPLES[2]), Some("empty file"));
+    assert_eq!(after.reports, SAMPLES.len() - 1);
+    assert_eq!(count(&fx.index, |f| f.report_id, &id), docs);
+    assert_eq!(after.documents_in_index, before.documents_in_index);
+}
+
+#[test]
+fn a_copy_is_a_duplicate_of_the_first_in_walk_order() {
+    let fx = fixture();
+    // "zz" sorts after every sample; "000_0" sorts before them all but copies the last one.
+    std::fs::copy(sample(SAMPLES[0]), fx.input.join("zz_copy.txt")).expect("copy");
+    std::fs::copy(sample(SAMPLES[2]), fx.input.join("000_0_copy.txt")).expect("copy");
+    for _ in 0..3 {
+        let summary = run(std::slice::from_ref(&fx.input), &fx.index);
+        assert_eq!(summary.reports, SAMPLES.len());
+        let zz = skipped(&summary, "zz_copy.txt").expect("zz_copy.txt skipped");
+        assert!(
+            zz.starts_with("duplicate of ") && zz.ends_with(SAMPLES[0]),
+            "{zz}"
+        );
+        let sample2 = skipped(&summary, SAMPLES[2]).expect("later original skipped");
+        assert!(sample2.ends_with("000_0_copy.txt"), "{sample2}");
+        assert_eq!(summary.skipped.len(), 2);
+    }
+}
+
+#[test]
+fn a_file_reached_twice_is_indexed_once_without_a_skip_line() {
+    let fx = fixture();
+    let summary = run(&[fx.input.clone(), fx.input.join(SAMPLES[1])], &fx.index);
+    assert_eq!(summary.reports, SAMPLES.len());
+    assert!(summary.skipped.is_empty(), "{:?}", summary.skipped);
+}
+
+#[test]
+fn a_file_named_on_its_own_with_another_extension_is_reported() {
+    let fx = fixture();
+    let pdf = fx.input.join("report.pdf");
+    std::fs::write(&pdf, b"%PDF-1.4").expect("write");
+    let summary = run(&[pdf, fx.input.join(SAMPLES[0])], &fx.index);
+    assert_eq!(summary.reports, 1);
+    assert_eq!(
+        skipped(&summary, "report.pdf"),
+        Some("not a report file (only .txt and .md are read)")
+    );
+}
+
+#[test]
+fn a_missing_input_is_reported() {
+    let fx = fixture();
+    let missing = fx.input.join("no-such-folder");
+    let summary = run(&[missing, fx.input.join(SAMPLES[0])], &fx.index);
+    assert_eq!(summary.reports, 1);
+    assert_eq!(
+        skipped(&summary, "no-such-folder"),
+        Some("no such file or directory")
+    );
+}
+
+#[test]
+fn a_directory_that_is_not_an_index_is_refused_and_left_alone() {
+    let fx = fixture();
+    std::fs::create_dir(&fx.index).expect("mkdir");
+    std::fs::write(fx.index.join("notes.txt"), b"keep me").expect("write");
+    let err = index_paths(
+        std::slice::from_ref(&fx.input),
+        &fx.index,
+        &IndexOptions::default(),
+    )
+    .expect_err("must refuse");
+    assert!(matches!(err, IndexerError::Incompatible { .. }), "{err:?}");
+    let message = err.to_string();
+    assert!(message.contains(&*fx.index.to_string_lossy()), "{message}");
+    assert!(!message.contains('\n'), "{message}");
+    let left: Vec<_> = std::fs::read_dir(&fx.index)
+        .expect("read dir")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    assert_eq!(left, vec![std::ffi::OsString::from("notes.txt")]);
+}
+
+#[test]
+fn no_inputs_is_an_error() {
+    let fx = fixture();
+    let err = index_paths(&[], &fx.index, &IndexOptions::default()).expect_err("no inputs");
+    assert!(matches!(err, IndexerError::NoInputs));
+    assert!(!fx.index.exists());
+}

@@ -1,0 +1,195 @@
+//! Integration tests of the searcher over a small index built from three sample reports. They
+//! check:
+//! 1. opening a missing, empty or foreign directory fails with an error naming the directory;
+//! 2. a phrase cut by a page break in the 2013 Hartlepool report is found as one paragraph;
+//! 3. hits come best first, carry their tags and source, and respect the limit;
+//! 4. words are ANDed and stemmed; a query matching nothing gives no hits;
+//! 5. a query that does not parse is a `Parse` error on one line;
+//! 6. `reports` lists each report once, by source, with its paragraph count.
+
+use std::path::{Path, PathBuf};
+
+use ofsearch_indexer::{index_paths, IndexOptions, Summary};
+use ofsearch_query::{QueryError, Searcher};
+use tempfile::TempDir;
+
+const SAMPLES: &[&str] = &[
+    "000_23fc53f6df21340b.txt",
+    "003_7425dc90808b844a.txt",
+    "004_f3ae2764090c5174.txt",
+];
+const HARTLEPOOL_2013: &str = "003_7425dc90808b844a.txt";
+const PAGE_BREAK_PHRASE: &str = "Good communication between the out of hours and day time services";
+
+fn sample(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../corpus/samples")
+        .join(name)
+}
+
+/// An index of the three samples, in a temporary directory.
+fn built() -> (TempDir, Searcher, Summary) {
+    let dir = TempDir::new().expect("temp dir");
+    let inputs: Vec<PathBuf> = SAMPLES.iter().map(|n| sample(n)).collect();
+    let options = IndexOptions {
+        threads: 2,
+        ..IndexOptions::default()
+    };
+    let summary = index_paths(&inputs, &dir.path().join("idx"), &options).expect("index");
+    let searcher = Searcher::open(&dir.path().join("idx")).expect("open");
+    (dir, searcher, summary)
+}
+
+fn open_error(dir: &Path) -> QueryError {
+    match Searcher::open(dir) {
+        Ok(_) => panic!("{} opened as an index", dir.display()),
+        Err(e) => e,
+    }
+}
+
+#[test]
+fn opening_no_index_names_the_directory() {
+    let dir = TempDir::new().expect("temp dir");
+    let missing = dir.path().join("no-index-here");
+    let err = open_error(&missing);
+    assert!(matches!(err, QueryError::NoIndex(_)), "{err:?}");
+    let message = err.to_string();
+    assert!(message.contains(&*missing.to_string_lossy()), "{message}");
+    assert!(message.contains("ofsearch index"), "{message}");
+
+    // An existing directory without an index, or a plain file, is no index either.
+    assert!(matches!(open_error(dir.path()), QueryError::NoIndex(_)));
+    let file = dir.path().join("file");
+    std::fs::write(&file, b"x").expect("write");
+    assert!(matches!(open_error(&file), QueryError::NoIndex(_)));
+}
+
+#[test]
+fn an_index_of_another_version_is_refused_with_its_directory() {
+    let (dir, searcher, _) = built();
+    drop(searcher);
+    let index = dir.path().join("idx");
+    std::fs::write(index.join(ofsearch_schema::VERSION_FILE), b"999").expect("write");
+    let err = open_error(&index);
+    assert!(matches!(err, QueryError::Version { .. }), "{err:?}");
+    let message = err.to_string();
+    assert!(message.contains(&*index.to_string_lossy()), "{message}");
+    assert!(message.contains("'999'"), "{message}");
+    // The advice must work: the indexer refuses to write into an index of another version.
+    let rebuilt =
+        ofsearch_indexer::index_paths(&[sample(SAMPLES[0])], &index, &IndexOptions::default());
+    assert!(rebuilt.is_err());
+    assert!(message.contains("remove it"), "{message}");
+}
+
+#[test]
+fn searches() {
+    let (_dir, searcher, summary) = built();
+
+    // A phrase cut by a page break is one paragraph.
+    let found = searcher
+        .search(&format!("\"{PAGE_BREAK_PHRASE}\""), 10)
+        .expect("phrase");
+    assert_eq!(found.total, 1);
+    let hit = &found.hits[0];
+    assert!(hit.text.contains(PAGE_BREAK_PHRASE), "{}", hit.text);
+    assert!(hit.text.ends_with("followed up promptly."), "{}", hit.text);
+    assert_eq!(hit.authority, "Hartlepool");
+    assert_eq!(hit.authority_code, "E06000001");
+    assert_eq!(hit.report_type, "sif");
+    assert_eq!(hit.year, Some(2013));
+    assert_eq!(hit.area_canonical, "help-and-protection");
+    assert_eq!(hit.grade, "good");
+    assert!(
+        hit.source.path.ends_with(HARTLEPOOL_2013),
+        "{}",
+        hit.source.path
+    );
+    assert_eq!(hit.source.line, 192);
+    assert!(hit.score > 0.0);
+
+    // The phrase's words in another order are not the phrase, but match as words.
+    let swapped = searcher
+        .search("\"services time day\"", 10)
+        .expect("swapped phrase");
+    assert_eq!(swapped.total, 0);
+    let words = searcher.search("services time day", 10).expect("words");
+    assert!(words.total >= 1);
+
+    // Best first, limited, total exact.
+    let many = searcher.search("children", 5).expect("children");
+    assert_eq!(many.hits.len(), 5);
+    // Report records are never hits: at most one hit per paragraph.
+    assert!(many.total > 5 && many.total <= summary.paragraphs);
+    assert!(many.hits.windows(2).all(|w| w[0].score >= w[1].score));
+    let all = searcher.search("children", 1000).expect("children");
+    assert_eq!(all.hits.len(), all.total);
+    assert_eq!(all.total, many.total);
+
+    // A paragraph where the term is dense outranks one where it is incidental: the page-break
+    // paragraph is the best answer to its own rarest words.
+    let ranked = searcher
+        .search("communication out of hours", 10)
+        .expect("ranked");
+    assert!(ranked.hits[0].text.contains(PAGE_BREAK_PHRASE));
+
+    // Stemming: the plural finds the singular.
+    let stemmed = searcher.search("communications", 10).expect("stem");
+    assert!(stemmed
+        .hits
+        .iter()
+        .any(|h| h.text.contains(PAGE_BREAK_PHRASE)));
+
+    // All words must match; nothing matches nothing.
+    let and = searcher.search("communication xylophone", 10).expect("and");
+    assert_eq!(and.total, 0);
+    assert!(and.hits.is_empty());
+    let none = searcher.search("xylophone", 10).expect("none");
+    assert_eq!((none.total, none.hits.len()), (0, 0));
+
+    // A limit of 0 shows nothing but still counts.
+    let limit0 = searcher.search("children", 0).expect("limit 0");
+    assert!(limit0.hits.is_empty());
+    assert_eq!(limit0.total, many.total);
+}
+
+#[test]
+fn bad_queries_are_parse_errors_on_one_line() {
+    let (_dir, searcher, _) = built();
+    for query in ["\"unclosed", "(children", "children AND", "nosuchfield:x"] {
+        match searcher.search(query, 10) {
+            Err(e @ QueryError::Parse(_)) => {
+                let message = e.to_string();
+                assert!(!message.contains('\n'), "{query}: {message}");
+                assert!(message.starts_with("query does not parse"), "{message}");
+            }
+            other => panic!("{query}: {:?}", other.map(|r| r.total)),
+        }
+    }
+}
+
+#[test]
+fn reports_are_listed_once_by_source() {
+    let (_dir, searcher, summary) = built();
+    let reports = searcher.reports().expect("reports");
+    assert_eq!(reports.len(), SAMPLES.len());
+    let sources: Vec<&str> = reports
+        .iter()
+        .map(|r| r["source"].as_str().expect("source"))
+        .collect();
+    for (source, name) in sources.iter().zip(SAMPLES) {
+        assert!(source.ends_with(name), "{source}");
+    }
+    let paragraphs: u64 = reports
+        .iter()
+        .map(|r| r["paragraphs"].as_u64().expect("paragraphs"))
+        .sum();
+    assert_eq!(paragraphs as usize, summary.paragraphs);
+    let sif = reports
+        .iter()
+        .find(|r| r["report_type"] == "sif")
+        .expect("sif");
+    assert_eq!(sif["authority"], "Hartlepool");
+    assert_eq!(sif["year"], 2013);
+    assert_eq!(sif["overall_grade"], "good");
+}
