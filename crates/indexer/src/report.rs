@@ -224,15 +224,9 @@ pub fn parse(text: &str, source: &str, bytes: &[u8], authorities: &AuthorityTabl
     for block in blocks {
         let past_cover = block.line > recognised.cover_end;
         let front_page = block.line < front_page_end;
-        if past_cover && block.page_break_before {
-            if in_contents {
-                end_contents(&mut stack, &mut in_contents);
-            }
-        }
-        if in_contents
-            && matches!(block.kind, BlockKind::Paragraph | BlockKind::Bullet)
-            && block.text.split_whitespace().count() >= 20
-        {
+        let prose = matches!(block.kind, BlockKind::Paragraph | BlockKind::Bullet)
+            && block.text.split_whitespace().count() >= 20;
+        if in_contents && ((past_cover && block.page_break_before) || prose) {
             end_contents(&mut stack, &mut in_contents);
         }
         let mut stated: Option<(Area, String, Option<FoundGrade>)> = None;
