@@ -133,19 +133,56 @@ impl PathNames {
 enum Slot {
     /// Found by the walk, not read yet.
     Found(PathBuf),
-    /// Read and decoded; its content id computed.
-    Read { bytes: Vec<u8>, id: String },
-    /// Parsed and handed to the index writer.
-    Indexed(Box<Parsed>, u64),
+    /// Read, decoded and hashed; its text is not kept.
+    Read { path: PathBuf, id: String },
+    /// Parsed and handed to the index writer: what the summary needs of it.
+    Indexed(Indexed),
     /// Not indexed, and why.
     Skipped(SkipReason),
 }
 
+/// What the summary keeps of an indexed report (the report itself is not kept: a run's
+/// memory is bounded by its threads and the writer's budget, not by the corpus).
+struct Indexed {
+    report_type: ReportType,
+    paragraphs: usize,
+    bytes: u64,
+}
+
+/// Parses one file's bytes (already read and checked) and hands its documents to the writer.
+fn index_file(
+    writer: &IndexWriter,
+    fields: &Fields,
+    source: &str,
+    bytes: &[u8],
+    authorities: &AuthorityTable,
+) -> Result<Slot, IndexerError> {
+    let text = match read::decode(bytes) {
+        Ok(text) => text,
+        Err(reason) => return Ok(Slot::Skipped(reason)),
+    };
+    let parsed = report::parse(text, source, bytes, authorities);
+    write_report(writer, fields, &parsed)?;
+    Ok(Slot::Indexed(Indexed {
+        report_type: parsed.report.report_type,
+        paragraphs: parsed.paragraphs.len(),
+        bytes: bytes.len() as u64,
+    }))
+}
+
+/// Reads and decodes a file, or says why it is skipped.
+fn read_file(path: &Path) -> Result<Vec<u8>, SkipReason> {
+    let bytes = std::fs::read(path).map_err(|e| SkipReason::Unreadable(e.to_string()))?;
+    read::decode(&bytes)?;
+    Ok(bytes)
+}
+
 /// Indexes every `.txt` and `.md` report under `inputs` into the index at `index_dir`.
 ///
-/// A run reads every file first (in parallel), then decides duplicates in walk order, so that of
-/// two byte-identical files the first by path is indexed, the same on every run; then it parses
-/// and writes in parallel. It holds the text of all the inputs in memory meanwhile.
+/// A run hashes every file first (in parallel, keeping only the hash), then decides duplicates
+/// in walk order, so that of two byte-identical files the first by path is indexed, the same on
+/// every run; then it reads each file again, parses and writes in parallel. Memory is bounded
+/// by the threads (one report each) and the writer's budget, whatever the size of the corpus.
 pub fn index_paths(
     inputs: &[PathBuf],
     index_dir: &Path,
@@ -195,18 +232,15 @@ pub fn index_paths(
             source: std::io::Error::other(e),
         })?;
 
-    // Read and decode.
+    // Read, decode and hash.
     pool.install(|| {
         slots.par_iter_mut().for_each(|(_, slot)| {
             if let Slot::Found(path) = slot {
-                *slot = match std::fs::read(&*path) {
-                    Err(e) => Slot::Skipped(SkipReason::Unreadable(e.to_string())),
-                    Ok(bytes) => match read::decode(&bytes) {
-                        Err(reason) => Slot::Skipped(reason),
-                        Ok(_) => Slot::Read {
-                            id: report::content_id(&bytes),
-                            bytes,
-                        },
+                *slot = match read_file(path) {
+                    Err(reason) => Slot::Skipped(reason),
+                    Ok(bytes) => Slot::Read {
+                        path: std::mem::take(path),
+                        id: report::content_id(&bytes),
                     },
                 };
             }
@@ -225,7 +259,7 @@ pub fn index_paths(
         }
     }
 
-    // Parse and write.
+    // Read again, parse and write.
     let to_parse = slots
         .iter()
         .filter(|(_, slot)| matches!(slot, Slot::Read { .. }))
@@ -238,14 +272,11 @@ pub fn index_paths(
         slots
             .par_iter_mut()
             .try_for_each(|(source, slot)| -> Result<(), IndexerError> {
-                if let Slot::Read { bytes, .. } = slot {
-                    *slot = match read::decode(bytes) {
+                if let Slot::Read { path, .. } = slot {
+                    // A file changed since it was hashed is indexed as it is now.
+                    *slot = match read_file(path) {
                         Err(reason) => Slot::Skipped(reason),
-                        Ok(text) => {
-                            let parsed = report::parse(text, source, bytes, authorities);
-                            write_report(&writer, &fields, &parsed)?;
-                            Slot::Indexed(Box::new(parsed), bytes.len() as u64)
-                        }
+                        Ok(bytes) => index_file(&writer, &fields, source, &bytes, authorities)?,
                     };
                     let n = done.fetch_add(1, Ordering::Relaxed) + 1;
                     if let Some(progress) = options.progress {
@@ -264,17 +295,16 @@ pub fn index_paths(
     for (source, slot) in slots {
         match slot {
             Slot::Skipped(reason) => summary.skipped.push((source, reason.to_string())),
-            Slot::Indexed(parsed, bytes) => {
-                let report = &parsed.report;
+            Slot::Indexed(indexed) => {
                 *summary
                     .reports_by_type
-                    .entry(report.report_type.as_str().to_string())
+                    .entry(indexed.report_type.as_str().to_string())
                     .or_default() += 1;
                 summary.reports += 1;
-                summary.paragraphs += parsed.paragraphs.len();
-                summary.bytes += bytes;
-                if report.report_type == ReportType::Unknown {
-                    summary.unknown.push(report.source.clone());
+                summary.paragraphs += indexed.paragraphs;
+                summary.bytes += indexed.bytes;
+                if indexed.report_type == ReportType::Unknown {
+                    summary.unknown.push(source);
                 }
             }
             Slot::Found(_) | Slot::Read { .. } => {}
