@@ -36,9 +36,11 @@ static KNOWN: LazyLock<Vec<Known>> = LazyLock::new(|| {
     use Kind::*;
     type Row = (&'static str, u8, Option<Kind>, Option<Area>, bool);
     let table: &[Row] = &[
+        // Section 1 of a SIF 2014-17 report is headed by its summary: a sibling of the
+        // judged sections that follow, not their parent.
         (
             r"(?:section \d+: )?the local authority ?[-–] summary of findings",
-            1,
+            2,
             Some(Summary),
             Some(Area::Overall),
             false,
@@ -57,6 +59,15 @@ static KNOWN: LazyLock<Vec<Known>> = LazyLock::new(|| {
         ),
         (r"summary report", 1, Some(Summary), None, true),
         (r"main report", 1, None, None, true),
+        // "Annex A: Information about the local authority area" stands before the judged
+        // sections in some SIF reports: a context section, not a closing annex.
+        (
+            r"annex [a-z]:? information about .*",
+            2,
+            Some(Context),
+            None,
+            true,
+        ),
         (r"annex\b.*", 1, Some(Summary), None, true),
         (r"contents\b.*", 1, Some(Boilerplate), None, true),
         (
@@ -348,7 +359,11 @@ mod tests {
         check("Children are safe.", None);
         check(
             "Section 1: The local authority - Summary of findings",
-            Some((1, Some(Kind::Summary), Some(Area::Overall))),
+            Some((2, Some(Kind::Summary), Some(Area::Overall))),
+        );
+        check(
+            "Annex A: Information about the local authority area",
+            Some((2, Some(Kind::Context), None)),
         );
         for context in [
             "Local leadership",
