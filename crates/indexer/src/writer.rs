@@ -330,6 +330,15 @@ fn write_report(writer: &IndexWriter, f: &Fields, parsed: &Parsed) -> Result<(),
     writer.delete_term(Term::from_field_text(f.source, &r.source));
     let authority = r.authority.as_deref().unwrap_or("unknown");
     let year = r.year.and_then(|y| u64::try_from(y).ok());
+    let key_date = r
+        .inspection_end
+        .or(r.letter_date)
+        .or(r.published)
+        .and_then(|d| {
+            u64::try_from(d.year)
+                .ok()
+                .map(|y| y * 10_000 + u64::from(d.month) * 100 + u64::from(d.day))
+        });
     let date = |d: Option<crate::date::Date>| d.map(|d| d.to_string()).unwrap_or_default();
 
     let mut report_doc = doc!(
@@ -342,6 +351,9 @@ fn write_report(writer: &IndexWriter, f: &Fields, parsed: &Parsed) -> Result<(),
     );
     if let Some(year) = year {
         report_doc.add_u64(f.year, year);
+    }
+    if let Some(key_date) = key_date {
+        report_doc.add_u64(f.date, key_date);
     }
     writer.add_document(report_doc)?;
 
@@ -360,6 +372,9 @@ fn write_report(writer: &IndexWriter, f: &Fields, parsed: &Parsed) -> Result<(),
         d.add_text(f.region, r.region.as_deref().unwrap_or(""));
         if let Some(year) = year {
             d.add_u64(f.year, year);
+        }
+        if let Some(key_date) = key_date {
+            d.add_u64(f.date, key_date);
         }
         d.add_text(f.report_type, r.report_type.as_str());
         d.add_text(f.framework, r.framework.as_deref().unwrap_or(""));

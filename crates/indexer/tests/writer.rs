@@ -354,3 +354,29 @@ fn no_inputs_is_an_error() {
     assert!(matches!(err, IndexerError::NoInputs));
     assert!(!fx.index.exists());
 }
+
+#[test]
+fn every_document_carries_its_report_date_for_sorting_and_ranges() {
+    let fx = fixture();
+    run(std::slice::from_ref(&fx.input), &fx.index);
+    let index = Index::open_in_dir(&fx.index).expect("open index");
+    let fields = Fields::new(&index.schema()).expect("fields");
+    let searcher = index.reader().expect("reader").searcher();
+    let dated = |yyyymmdd: u64| {
+        let query = TermQuery::new(
+            Term::from_field_u64(fields.date, yyyymmdd),
+            IndexRecordOption::Basic,
+        );
+        searcher.search(&query, &Count).expect("count search")
+    };
+    // The 2013 SIF inspection ended on 11 December 2013; the 2011 letter is dated 8 November
+    // 2011 (no inspection dates); the 2009 unannounced inspection ended on 25 November 2009.
+    let sif = count(&fx.index, |f| f.report_id, &report_id(&sample(SAMPLES[1])));
+    assert_eq!(dated(20_131_211), sif);
+    assert!(dated(20_111_108) > 1);
+    assert!(dated(20_091_125) > 1);
+    assert_eq!(
+        searcher.num_docs() as usize,
+        dated(20_131_211) + dated(20_111_108) + dated(20_091_125)
+    );
+}

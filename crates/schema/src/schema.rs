@@ -20,7 +20,7 @@ pub const RECORD_PARAGRAPH: &str = "paragraph";
 pub const RECORD_REPORT: &str = "report";
 
 /// Version of this schema, written beside the index: an index of another version is refused.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Name of the file, beside tantivy's own, in which the indexer records `SCHEMA_VERSION`.
 pub const VERSION_FILE: &str = "ofsearch-version";
@@ -68,6 +68,9 @@ pub struct Fields {
     pub region: Field,
     /// Year the inspection ended, else the letter's or publication date's year.
     pub year: Field,
+    /// The report's date as a number, `yyyymmdd`: the inspection's last day, else the letter's
+    /// date, else the publication date. For sorting newest or oldest first and date ranges.
+    pub date: Field,
     /// Report type name (`ReportType::as_str`).
     pub report_type: Field,
     /// Framework edition within a type (`sif+lscb`, `ilacs-2023`), or empty.
@@ -128,6 +131,7 @@ pub fn build_schema() -> Schema {
     b.add_text_field("authority_code", STRING | STORED | FAST);
     b.add_text_field("region", STRING | STORED | FAST);
     b.add_u64_field("year", INDEXED | STORED | FAST);
+    b.add_u64_field("date", INDEXED | STORED | FAST);
     b.add_text_field("report_type", STRING | STORED | FAST);
     b.add_text_field("framework", STRING | STORED);
     b.add_text_field("inspection_start", STORED);
@@ -171,6 +175,7 @@ impl Fields {
             authority_code: f("authority_code")?,
             region: f("region")?,
             year: f("year")?,
+            date: f("date")?,
             report_type: f("report_type")?,
             framework: f("framework")?,
             inspection_start: f("inspection_start")?,
