@@ -142,6 +142,10 @@ static AREAS: LazyLock<Vec<AreaPattern>> = LazyLock::new(|| {
         (r"services for looked after children", Area::ChildrenInCare),
         (r"looked after children", Area::ChildrenInCare),
         (r"adoption performance", Area::Adoption),
+        (
+            r"graded judge?ment (?:for|about|on) adoption\b",
+            Area::Adoption,
+        ),
         (r"care leavers", Area::CareLeavers),
         (
             r"impact of leaders(?: on social work practice(?: with children(?: and families)?)?)?",
@@ -212,7 +216,7 @@ pub struct JudgementHeading {
 static JUDGEMENT_LEAD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?x)^(?:
-            (?:the\ )?experiences?\ and\ progress\ of
+            (?:the\ )?experiences?\ (?:and\ progress\ )?of
           | (?:the\ )?impact\ of\ leaders
           | the\ graded\ judge?ments?\ (?:for|about|on)
           | leadership,?\ management\ and\ governance
@@ -311,6 +315,23 @@ mod tests {
 
     #[test]
     fn judgement_headings_across_frameworks() {
+        // ILACS 2026 wording, and a SIF heading naming adoption alone.
+        check(
+            "The experiences of children in care: outstanding",
+            Some((
+                Area::ChildrenInCare,
+                "The experiences of children in care",
+                Some((Grade::Outstanding, "outstanding")),
+            )),
+        );
+        check(
+            "The graded judgement for adoption is good",
+            Some((
+                Area::Adoption,
+                "The graded judgement for adoption",
+                Some((Grade::Good, "good")),
+            )),
+        );
         check(
             "The experiences and progress of children who need help and\nprotection: requires improvement to be good",
             Some((

@@ -156,7 +156,7 @@ pub fn blocks(lines: &[Line]) -> Vec<Block> {
     join_continuations(raw, &vocabulary)
 }
 
-static GAP: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s{6,}").expect("static regex"));
+static GAP: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s{4,}").expect("static regex"));
 
 /// The grade part of a line in a two-column judgement heading, where `pdftotext -layout` puts
 /// the grade in a right-hand column beside (or between) the lines of the area's name:
@@ -195,10 +195,12 @@ fn merge_split_headings(lines: &[Line]) -> Vec<Line> {
             };
             // A line that is a heading of its own ("Summary") ends the run.
             let last = &window[k - 1];
+            // So does a table row that is not a grade ("Key Judgement      Judgement Grade").
+            let label_only = grade_column(last).is_none();
             if last.is_blank()
                 || last.footnote
-                || (grade_column(last).is_none()
-                    && headings::known(&last.text).is_some_and(|h| h.area.is_none()))
+                || (label_only && GAP.is_match(&last.text))
+                || (label_only && headings::known(&last.text).is_some_and(|h| h.area.is_none()))
             {
                 break;
             }
@@ -535,13 +537,17 @@ mod tests {
     #[test]
     fn two_column_judgement_headings_are_read_as_one() {
         check(
-            "\u{c}The experiences and progress of\n                                                         Requires improvement\nchildren who need help and protection\nSummary\n\n2. Children looked after and achieving\n   permanence                                            to be good\n\n Leadership, management and\n                                                      Good\n governance\n\nThe experiences and progress of       Requires\nchildren who need help and protection improvement\n\n                                                         Requires\nLeadership, management and governance\n                                                         improvement\n\nThe inspection is good\n                                                      Good",
+            "\u{c}The experiences and progress of\n                                                         Requires improvement\nchildren who need help and protection\nSummary\n\n2. Children looked after and achieving\n   permanence                                            to be good\n\n Leadership, management and\n                                                      Good\n governance\n\nLeadership, management and governance\n Key Judgement                                Judgement Grade\n Leadership, management and                   Inadequate\n governance\n\nThe experiences and progress of children     Requires Improvement\nlooked after and achieving permanence\n\nThe experiences and progress of       Requires\nchildren who need help and protection improvement\n\n                                                         Requires\nLeadership, management and governance\n                                                         improvement\n\nThe inspection is good\n                                                      Good",
             &[
                 "H The experiences and progress of children who need help and protection: Requires improvement",
                 "H Summary",
                 "P2 Children looked after and achieving",
                 "T permanence | to be good",
                 "H Leadership, management and governance: Good",
+                "H Leadership, management and governance",
+                "T Key Judgement | Judgement Grade",
+                "H Leadership, management and governance: Inadequate",
+                "H The experiences and progress of children looked after and achieving permanence: Requires Improvement",
                 "H The experiences and progress of children who need help and protection: Requires improvement",
                 "H Leadership, management and governance: Requires improvement",
                 "P The inspection is good Good",
