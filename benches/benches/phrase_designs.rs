@@ -27,14 +27,13 @@ use std::time::{Duration, Instant};
 use ofsearch_indexer::authority::AuthorityTable;
 use ofsearch_indexer::read::{self, Found};
 use ofsearch_indexer::{index_paths, report, IndexOptions, Parsed};
-use ofsearch_schema::schema::{facet, RECORD_PARAGRAPH, RECORD_REPORT};
 use ofsearch_schema::tokenizer::{exact_analyzer, stemmed_analyzer};
 use ofsearch_schema::{build_schema, register_tokenizers, Fields};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, PhraseQuery, Query, RegexPhraseQuery};
-use tantivy::schema::{Facet, FieldEntry, Schema, SchemaBuilder, TextOptions, Value};
+use tantivy::schema::{FieldEntry, Schema, SchemaBuilder, TextOptions, Value};
 use tantivy::tokenizer::{RawTokenizer, Stemmer, TextAnalyzer, TokenStream};
-use tantivy::{doc, Index, IndexReader, IndexWriter, TantivyDocument, Term};
+use tantivy::{Index, IndexReader, IndexWriter, TantivyDocument, Term};
 
 /// The phrases timed, each both stemmed and exact.
 const PHRASES: &[&str] = &[
@@ -113,74 +112,10 @@ fn schema_for(design: Design) -> Schema {
     builder.build()
 }
 
-/// The documents of one report, field for field as the indexer's writer makes them.
+/// The documents of one report, exactly as the indexer writes them.
 fn add_report(writer: &IndexWriter, f: &Fields, parsed: &Parsed) {
-    let r = &parsed.report;
-    let authority = r.authority.as_deref().unwrap_or("unknown");
-    let year = r.year.and_then(|y| u64::try_from(y).ok());
-    let date =
-        |d: Option<ofsearch_indexer::date::Date>| d.map(|d| d.to_string()).unwrap_or_default();
-    let mut report_doc = doc!(
-        f.record => RECORD_REPORT,
-        f.report_id => r.report_id.as_str(),
-        f.source => r.source.as_str(),
-        f.authority => authority,
-        f.report_type => r.report_type.as_str(),
-        f.report_json => serde_json::to_string(r).unwrap_or_default(),
-    );
-    if let Some(year) = year {
-        report_doc.add_u64(f.year, year);
-    }
-    writer.add_document(report_doc).expect("add report");
-    let facet_value = |root: &str, value: &str| Facet::from_path([root, value]);
-    for p in &parsed.paragraphs {
-        let mut d = TantivyDocument::default();
-        d.add_text(f.record, RECORD_PARAGRAPH);
-        d.add_text(f.report_id, &r.report_id);
-        d.add_text(f.source, &r.source);
-        d.add_u64(f.line, u64::from(p.line));
-        d.add_u64(f.ordinal, u64::from(p.ordinal));
-        if let Some(n) = &p.number {
-            d.add_text(f.paragraph_number, n);
-        }
-        d.add_text(f.authority, authority);
-        d.add_text(f.authority_code, r.authority_code.as_deref().unwrap_or(""));
-        d.add_text(f.region, r.region.as_deref().unwrap_or(""));
-        if let Some(year) = year {
-            d.add_u64(f.year, year);
-        }
-        d.add_text(f.report_type, r.report_type.as_str());
-        d.add_text(f.framework, r.framework.as_deref().unwrap_or(""));
-        d.add_text(f.inspection_start, date(r.inspection_start));
-        d.add_text(f.inspection_end, date(r.inspection_end));
-        d.add_text(f.published, date(r.published));
-        d.add_text(f.area, &p.area);
-        d.add_text(f.area_canonical, p.area_canonical.as_str());
-        d.add_text(f.grade, p.grade.as_str());
-        d.add_text(f.grade_printed, &p.grade_printed);
-        d.add_u64(f.grade_rank, p.grade.rank());
-        d.add_text(f.kind, p.kind.as_str());
-        d.add_text(f.section, p.section.join(" > "));
-        d.add_text(f.text, &p.text);
-        d.add_text(f.text_exact, &p.text);
-        let year_name = year.map_or_else(|| "unknown".to_string(), |y| y.to_string());
-        d.add_facet(f.facets, facet_value(facet::AUTHORITY, authority));
-        d.add_facet(
-            f.facets,
-            facet_value(facet::REGION, r.region.as_deref().unwrap_or("unknown")),
-        );
-        d.add_facet(f.facets, facet_value(facet::YEAR, &year_name));
-        d.add_facet(
-            f.facets,
-            facet_value(facet::REPORT_TYPE, r.report_type.as_str()),
-        );
-        d.add_facet(
-            f.facets,
-            facet_value(facet::AREA, p.area_canonical.as_str()),
-        );
-        d.add_facet(f.facets, facet_value(facet::GRADE, p.grade.as_str()));
-        d.add_facet(f.facets, facet_value(facet::KIND, p.kind.as_str()));
-        writer.add_document(d).expect("add paragraph");
+    for doc in ofsearch_indexer::writer::documents(f, parsed) {
+        writer.add_document(doc).expect("add document");
     }
 }
 

@@ -328,6 +328,17 @@ fn write_report(writer: &IndexWriter, f: &Fields, parsed: &Parsed) -> Result<(),
     let r = &parsed.report;
     writer.delete_term(Term::from_field_text(f.report_id, &r.report_id));
     writer.delete_term(Term::from_field_text(f.source, &r.source));
+    for doc in documents(f, parsed) {
+        writer.add_document(doc)?;
+    }
+    Ok(())
+}
+
+/// The documents of one parsed report, as the index holds them: one `report` record, then one
+/// `paragraph` record per paragraph with the report's tags denormalised onto it. Public so that
+/// benchmarks write exactly what the indexer writes.
+pub fn documents(f: &Fields, parsed: &Parsed) -> Vec<TantivyDocument> {
+    let r = &parsed.report;
     let authority = r.authority.as_deref().unwrap_or("unknown");
     let year = r.year.and_then(|y| u64::try_from(y).ok());
     let key_date = r
@@ -355,7 +366,8 @@ fn write_report(writer: &IndexWriter, f: &Fields, parsed: &Parsed) -> Result<(),
     if let Some(key_date) = key_date {
         report_doc.add_u64(f.date, key_date);
     }
-    writer.add_document(report_doc)?;
+    let mut docs = Vec::with_capacity(parsed.paragraphs.len() + 1);
+    docs.push(report_doc);
 
     for p in &parsed.paragraphs {
         let mut d = TantivyDocument::default();
@@ -412,7 +424,7 @@ fn write_report(writer: &IndexWriter, f: &Fields, parsed: &Parsed) -> Result<(),
         );
         d.add_facet(f.facets, facet_value(facet::GRADE, p.grade.as_str()));
         d.add_facet(f.facets, facet_value(facet::KIND, p.kind.as_str()));
-        writer.add_document(d)?;
+        docs.push(d);
     }
-    Ok(())
+    docs
 }
