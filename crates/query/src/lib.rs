@@ -1,6 +1,8 @@
 //! Reads an ofsearch index: ranked paragraph search (BM25 over the stemmed text) and the list of
 //! indexed reports. It never writes the index.
 
+pub mod ast;
+
 use std::path::{Path, PathBuf};
 
 use ofsearch_schema::schema::{RECORD_PARAGRAPH, RECORD_REPORT};
