@@ -5,7 +5,7 @@ use serde::Serialize;
 
 /// A parsed query.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "node", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum Node {
     /// A single word, possibly a prefix (`leav*`) or fuzzy (`neglect~1`).
     Word(Word),
