@@ -2,6 +2,7 @@
 //! indexed reports. It never writes the index.
 
 pub mod ast;
+pub mod search;
 
 use std::path::{Path, PathBuf};
 
@@ -10,6 +11,8 @@ use ofsearch_schema::{register_tokenizers, Fields, SCHEMA_VERSION, VERSION_FILE}
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, QueryParser, TermQuery};
+
+pub use search::{FacetCount, Filters, SearchRequest, Sort};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{Index, IndexReader, TantivyDocument, Term};
 
@@ -27,6 +30,9 @@ pub enum QueryError {
         /// The version found.
         found: String,
     },
+    /// A filter names a value the index does not hold, or a word cannot be searched as asked.
+    #[error("{0}")]
+    Filter(String),
     /// The query text does not parse.
     #[error("query does not parse: {0}")]
     Parse(String),
@@ -58,10 +64,14 @@ pub struct Hit {
     pub authority: String,
     /// ONS code.
     pub authority_code: String,
+    /// Region of England.
+    pub region: String,
     /// Report type name.
     pub report_type: String,
     /// Year.
     pub year: Option<u64>,
+    /// Last day of the inspection (ISO), where known.
+    pub inspection_end: Option<String>,
     /// Area as printed.
     pub area: String,
     /// Canonical area.
@@ -82,6 +92,76 @@ pub struct Hit {
     pub text: String,
     /// Source file and line.
     pub source: SourceRef,
+    /// Grouped by report: the report's number of matching paragraphs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub report_matches: Option<u64>,
+}
+
+/// The answer to a [`SearchRequest`]: the JSON contract of `search --format json` and the
+/// HTTP API.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchResponse {
+    /// The query as given.
+    pub query: String,
+    /// What was searched for: the query as parsed.
+    pub parsed: ast::Node,
+    /// Matching paragraphs (exact).
+    pub total: u64,
+    /// Reports with at least one matching paragraph.
+    pub reports: u64,
+    /// Time taken, in milliseconds.
+    pub took_ms: f64,
+    /// The page of hits, best first (or one per report, grouped).
+    pub hits: Vec<Hit>,
+    /// Counts of matching paragraphs per value, for each facet field, over every match.
+    pub facets: std::collections::BTreeMap<String, Vec<search::FacetCount>>,
+}
+
+/// Whether the query or the filters ask for boilerplate (then it is not excluded).
+fn asks_for_boilerplate(node: &ast::Node, filters: &search::Filters) -> bool {
+    let named = |v: &str| v.trim().eq_ignore_ascii_case("boilerplate");
+    if filters.kind.iter().any(|v| named(v)) {
+        return true;
+    }
+    match node {
+        ast::Node::Filter(ast::Filter {
+            field: ast::FilterField::Kind,
+            value: ast::FilterValue::One(v),
+        }) => named(v),
+        ast::Node::All(parts) | ast::Node::Any(parts) => {
+            parts.iter().any(|p| asks_for_boilerplate(p, filters))
+        }
+        ast::Node::Boost(inner, _) => asks_for_boilerplate(inner, filters),
+        _ => false,
+    }
+}
+
+/// The names the index holds for authorities, ONS codes and regions.
+fn read_names(reader: &IndexReader, f: &Fields) -> Result<search::Names, QueryError> {
+    let searcher = reader.searcher();
+    let read = |field| -> Result<Vec<String>, QueryError> {
+        let mut set = std::collections::BTreeSet::new();
+        for segment in searcher.segment_readers() {
+            let inverted = segment.inverted_index(field)?;
+            let mut stream = inverted
+                .terms()
+                .stream()
+                .map_err(|e| QueryError::Index(e.into()))?;
+            while stream.advance() {
+                if let Ok(name) = std::str::from_utf8(stream.key()) {
+                    if !name.is_empty() {
+                        set.insert(name.to_string());
+                    }
+                }
+            }
+        }
+        Ok(set.into_iter().collect())
+    };
+    Ok(search::Names {
+        authorities: read(f.authority)?,
+        codes: read(f.authority_code)?,
+        regions: read(f.region)?,
+    })
 }
 
 /// A page of ranked hits.
@@ -100,6 +180,7 @@ pub struct Searcher {
     index: Index,
     reader: IndexReader,
     fields: Fields,
+    names: search::Names,
 }
 
 impl Searcher {
@@ -122,10 +203,12 @@ impl Searcher {
             found: e.to_string(),
         })?;
         let reader = index.reader()?;
+        let names = read_names(&reader, &fields)?;
         Ok(Searcher {
             index,
             reader,
             fields,
+            names,
         })
     }
 
@@ -157,41 +240,150 @@ impl Searcher {
         let mut hits = Vec::with_capacity(top.len());
         for (score, address) in top.into_iter().take(limit) {
             let doc: TantivyDocument = searcher.doc(address)?;
-            let text = |field| {
-                doc.get_first(field)
-                    .and_then(|v| v.as_str())
-                    .unwrap_or_default()
-                    .to_string()
-            };
-            let number = |field| doc.get_first(field).and_then(|v| v.as_u64());
-            let paragraph_number = text(f.paragraph_number);
-            hits.push(Hit {
-                score,
-                report_id: text(f.report_id),
-                authority: text(f.authority),
-                authority_code: text(f.authority_code),
-                report_type: text(f.report_type),
-                year: number(f.year),
-                area: text(f.area),
-                area_canonical: text(f.area_canonical),
-                grade: text(f.grade),
-                grade_printed: text(f.grade_printed),
-                kind: text(f.kind),
-                section: text(f.section),
-                paragraph_number: (!paragraph_number.is_empty()).then_some(paragraph_number),
-                ordinal: number(f.ordinal).unwrap_or_default(),
-                text: text(f.text),
-                source: SourceRef {
-                    path: text(f.source),
-                    line: number(f.line).unwrap_or_default(),
-                },
-            });
+            hits.push(self.hit(&doc, score));
         }
         Ok(SearchResults {
             query: query.to_string(),
             total,
             hits,
         })
+    }
+
+    /// Runs a search for an already parsed query: the page of hits (or of reports, grouped),
+    /// the exact total, the number of matching reports and the facet counts over every match,
+    /// all from one pass over the matches.
+    pub fn run(
+        &self,
+        request: &SearchRequest,
+        node: &ast::Node,
+    ) -> Result<SearchResponse, QueryError> {
+        let started = std::time::Instant::now();
+        let f = &self.fields;
+        let tokenizers = self.index.tokenizers();
+        let analyzer = |name: &str| {
+            tokenizers
+                .get(name)
+                .ok_or_else(|| QueryError::Filter(format!("tokenizer {name} is not registered")))
+        };
+        let mut compiler = search::Compiler {
+            fields: f,
+            names: &self.names,
+            stemmed: analyzer(ofsearch_schema::tokenizer::STEMMED)?,
+            exact: analyzer(ofsearch_schema::tokenizer::EXACT)?,
+            all_exact: request.exact,
+        };
+        let mut clauses = search::base(
+            f,
+            request.include_boilerplate || asks_for_boilerplate(node, &request.filters),
+        );
+        clauses.push((Occur::Must, compiler.node(node)?));
+        for filter in compiler.filters(&request.filters)? {
+            clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(filter, 0.0))));
+        }
+        let query = BooleanQuery::new(clauses);
+        let searcher = self.reader.searcher();
+        // The page of hits, unless grouped by report (then the page is of reports).
+        let page = if request.group_by_report {
+            0
+        } else {
+            request.limit
+        };
+        let top = TopDocs::with_limit(page.max(1)).and_offset(request.offset);
+        let pass = (Count, search::facet_collector(), search::ReportCollector);
+        let (top, (total, facets, reports)) = match request.sort {
+            Sort::Relevance => {
+                let (top, rest) = searcher.search(&query, &(top.order_by_score(), pass))?;
+                (top, rest)
+            }
+            Sort::Newest | Sort::Oldest => {
+                let order = if request.sort == Sort::Newest {
+                    tantivy::Order::Desc
+                } else {
+                    tantivy::Order::Asc
+                };
+                let (top, rest) = searcher.search(
+                    &query,
+                    &(top.order_by_fast_field::<u64>("date", order), pass),
+                )?;
+                let top = top.into_iter().map(|(_, address)| (0.0, address)).collect();
+                (top, rest)
+            }
+        };
+        let mut hits = Vec::new();
+        if request.group_by_report {
+            let mut groups: Vec<(String, search::ReportMatches)> =
+                reports.clone().into_iter().collect();
+            let mut dated = Vec::with_capacity(groups.len());
+            for (id, m) in groups.drain(..) {
+                let doc: TantivyDocument = searcher.doc(m.best)?;
+                let date = doc.get_first(f.date).and_then(|v| v.as_u64()).unwrap_or(0);
+                dated.push((id, m, date, doc));
+            }
+            dated.sort_by(|a, b| match request.sort {
+                Sort::Relevance => {
+                    b.1.best_score
+                        .total_cmp(&a.1.best_score)
+                        .then_with(|| a.0.cmp(&b.0))
+                }
+                Sort::Newest => b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)),
+                Sort::Oldest => a.2.cmp(&b.2).then_with(|| a.0.cmp(&b.0)),
+            });
+            for (_, m, _, doc) in dated.into_iter().skip(request.offset).take(request.limit) {
+                let mut hit = self.hit(&doc, m.best_score);
+                hit.report_matches = Some(m.count);
+                hits.push(hit);
+            }
+        } else {
+            for (score, address) in top.into_iter().take(request.limit) {
+                let doc: TantivyDocument = searcher.doc(address)?;
+                hits.push(self.hit(&doc, score));
+            }
+        }
+        Ok(SearchResponse {
+            query: request.query.clone(),
+            parsed: node.clone(),
+            total: total as u64,
+            reports: reports.len() as u64,
+            took_ms: started.elapsed().as_secs_f64() * 1000.0,
+            hits,
+            facets: search::facet_counts(&facets),
+        })
+    }
+
+    fn hit(&self, doc: &TantivyDocument, score: f32) -> Hit {
+        let f = &self.fields;
+        let text = |field| {
+            doc.get_first(field)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string()
+        };
+        let number = |field| doc.get_first(field).and_then(|v| v.as_u64());
+        let paragraph_number = text(f.paragraph_number);
+        Hit {
+            score,
+            report_id: text(f.report_id),
+            authority: text(f.authority),
+            authority_code: text(f.authority_code),
+            region: text(f.region),
+            report_type: text(f.report_type),
+            year: number(f.year),
+            inspection_end: Some(text(f.inspection_end)).filter(|d| !d.is_empty()),
+            area: text(f.area),
+            area_canonical: text(f.area_canonical),
+            grade: text(f.grade),
+            grade_printed: text(f.grade_printed),
+            kind: text(f.kind),
+            section: text(f.section),
+            paragraph_number: (!paragraph_number.is_empty()).then_some(paragraph_number),
+            ordinal: number(f.ordinal).unwrap_or_default(),
+            text: text(f.text),
+            source: SourceRef {
+                path: text(f.source),
+                line: number(f.line).unwrap_or_default(),
+            },
+            report_matches: None,
+        }
     }
 
     /// Every indexed report's metadata (as the indexer recorded it), ordered by source path.

@@ -1,0 +1,202 @@
+//! Searches over an index of the whole bundled corpus (built once per test run, in a temporary
+//! directory). They check:
+//! 1. facet consistency: for every facet field, each of its leading values' count equals the
+//!    total the same query returns with that value added as a filter;
+//! 2. the total is exact (equal to the sum of a facet whose values partition the matches);
+//! 3. filters by name resolve case-insensitively, by ONS code too; unknown values are errors;
+//! 4. boilerplate is excluded unless asked for;
+//! 5. paging, sorting by date and grouping by report.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use ofsearch_indexer::{index_paths, IndexOptions};
+use ofsearch_query::ast::{Filter, FilterField, FilterValue, Node, Phrase, Word};
+use ofsearch_query::{Filters, QueryError, SearchRequest, SearchResponse, Searcher, Sort};
+use tempfile::TempDir;
+
+struct Built {
+    _dir: TempDir,
+    searcher: Searcher,
+}
+
+fn searcher() -> &'static Searcher {
+    static BUILT: OnceLock<Built> = OnceLock::new();
+    &BUILT
+        .get_or_init(|| {
+            let dir = TempDir::new().expect("temp dir");
+            let corpus: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus");
+            let index = dir.path().join("idx");
+            index_paths(&[corpus], &index, &IndexOptions::default()).expect("index corpus");
+            let searcher = Searcher::open(&index).expect("open");
+            Built {
+                _dir: dir,
+                searcher,
+            }
+        })
+        .searcher
+}
+
+fn phrase(text: &str) -> Node {
+    Node::Phrase(Phrase {
+        text: text.into(),
+        slop: 0,
+        exact: false,
+    })
+}
+
+fn word(text: &str) -> Node {
+    Node::Word(Word {
+        text: text.into(),
+        prefix: false,
+        fuzzy: None,
+        exact: false,
+    })
+}
+
+fn run(node: &Node, filters: Filters) -> SearchResponse {
+    let request = SearchRequest {
+        filters,
+        ..SearchRequest::default()
+    };
+    searcher().run(&request, node).expect("search")
+}
+
+#[test]
+fn facet_counts_equal_the_filtered_totals() {
+    let node = phrase("care leavers");
+    let all = run(&node, Filters::default());
+    assert!(all.total > 1000, "{}", all.total);
+    for field in FilterField::ALL {
+        let values = &all.facets[field.as_str()];
+        assert!(!values.is_empty(), "{field:?}");
+        // The counts of a single-valued field partition the matches.
+        let sum: u64 = values.iter().map(|v| v.count).sum();
+        assert_eq!(sum, all.total, "{field:?} counts add up to the total");
+        for value in values.iter().take(4) {
+            let mut filters = Filters::default();
+            filters.push(field, value.value.clone());
+            let filtered = run(&node, filters);
+            assert_eq!(
+                filtered.total,
+                value.count,
+                "{}={} count against filtered total",
+                field.as_str(),
+                value.value
+            );
+        }
+    }
+}
+
+#[test]
+fn filters_resolve_names_and_codes_and_refuse_unknown_values() {
+    let node = word("neglect");
+    let mut by_name = Filters::default();
+    by_name.push(FilterField::Authority, "hartlepool");
+    let mut by_code = Filters::default();
+    by_code.push(FilterField::Authority, "e06000001");
+    let a = run(&node, by_name);
+    let b = run(&node, by_code);
+    assert!(a.total > 0);
+    assert_eq!(a.total, b.total);
+    assert!(a.hits.iter().all(|h| h.authority == "Hartlepool"));
+
+    let mut region = Filters::default();
+    region.push(FilterField::Region, "north east");
+    assert!(run(&node, region)
+        .hits
+        .iter()
+        .all(|h| h.region == "North East"));
+
+    for (field, value) in [
+        (FilterField::Authority, "Atlantis"),
+        (FilterField::Grade, "excellent"),
+        (FilterField::Year, "twenty"),
+        (FilterField::Type, "inspection"),
+    ] {
+        let mut filters = Filters::default();
+        filters.push(field, value);
+        let request = SearchRequest {
+            filters,
+            ..SearchRequest::default()
+        };
+        match searcher().run(&request, &node) {
+            Err(QueryError::Filter(message)) => {
+                assert!(message.contains(value), "{message}");
+                assert!(!message.contains('\n'), "{message}");
+            }
+            other => panic!("{field:?}={value}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn year_ranges_and_filters_in_the_query() {
+    let range = Node::All(vec![
+        word("neglect"),
+        Node::Filter(Filter {
+            field: FilterField::Year,
+            value: FilterValue::Range {
+                from: Some("2014".into()),
+                from_inclusive: true,
+                to: Some("2016".into()),
+                to_inclusive: true,
+            },
+        }),
+    ]);
+    let response = run(&range, Filters::default());
+    assert!(response.total > 0);
+    let years: u64 = response.facets["year"]
+        .iter()
+        .filter(|v| ["2014", "2015", "2016"].contains(&v.value.as_str()))
+        .map(|v| v.count)
+        .sum();
+    assert_eq!(years, response.total);
+    let mut flag = Filters::default();
+    flag.push(FilterField::Year, "2014-2016");
+    assert_eq!(run(&word("neglect"), flag).total, response.total);
+}
+
+#[test]
+fn boilerplate_is_excluded_unless_asked_for() {
+    let node = phrase("what the inspection judgements mean");
+    let default = run(&node, Filters::default());
+    let mut kind = Filters::default();
+    kind.push(FilterField::Kind, "boilerplate");
+    let asked = run(&node, kind);
+    assert!(asked.total > default.total);
+    assert!(default.hits.iter().all(|h| h.kind != "boilerplate"));
+}
+
+#[test]
+fn paging_sorting_and_grouping() {
+    let node = phrase("drift and delay");
+    let first = run(&node, Filters::default());
+    let request = SearchRequest {
+        offset: 5,
+        limit: 5,
+        ..SearchRequest::default()
+    };
+    let second = searcher().run(&request, &node).expect("page 2");
+    assert_eq!(second.total, first.total);
+    assert_eq!(second.hits[0].text, first.hits[5].text);
+
+    let newest = SearchRequest {
+        sort: Sort::Newest,
+        limit: 50,
+        ..SearchRequest::default()
+    };
+    let hits = searcher().run(&newest, &node).expect("newest").hits;
+    let years: Vec<u64> = hits.iter().filter_map(|h| h.year).collect();
+    assert!(years.windows(2).all(|w| w[0] >= w[1]), "{years:?}");
+
+    let grouped = SearchRequest {
+        group_by_report: true,
+        limit: 1000,
+        ..SearchRequest::default()
+    };
+    let groups = searcher().run(&grouped, &node).expect("grouped");
+    assert_eq!(groups.hits.len() as u64, groups.reports);
+    let matches: u64 = groups.hits.iter().filter_map(|h| h.report_matches).sum();
+    assert_eq!(matches, groups.total);
+}
