@@ -2,6 +2,7 @@
 //! indexed reports. It never writes the index.
 
 pub mod ast;
+pub mod expand;
 pub mod search;
 
 use std::path::{Path, PathBuf};
@@ -103,8 +104,10 @@ pub struct Hit {
 pub struct SearchResponse {
     /// The query as given.
     pub query: String,
-    /// What was searched for: the query as parsed.
+    /// What was searched for: the query as parsed (and expanded).
     pub parsed: ast::Node,
+    /// With `expand`: each word or phrase rewritten, and what it was searched as.
+    pub expanded: Vec<expand::Expansion>,
     /// Matching paragraphs (exact).
     pub total: u64,
     /// Reports with at least one matching paragraph.
@@ -258,6 +261,12 @@ impl Searcher {
         node: &ast::Node,
     ) -> Result<SearchResponse, QueryError> {
         let started = std::time::Instant::now();
+        let (node, expanded) = if request.expand {
+            expand::expand(node)
+        } else {
+            (node.clone(), Vec::new())
+        };
+        let node = &node;
         let f = &self.fields;
         let tokenizers = self.index.tokenizers();
         let analyzer = |name: &str| {
@@ -342,6 +351,7 @@ impl Searcher {
         Ok(SearchResponse {
             query: request.query.clone(),
             parsed: node.clone(),
+            expanded,
             total: total as u64,
             reports: reports.len() as u64,
             took_ms: started.elapsed().as_secs_f64() * 1000.0,

@@ -593,6 +593,8 @@ pub struct SearchRequest {
     pub exact: bool,
     /// Include boilerplate paragraphs (excluded by default).
     pub include_boilerplate: bool,
+    /// Rewrite words and phrases into their period equivalents (`data/equivalents.txt`).
+    pub expand: bool,
     /// Read the query leniently: text typed into a search box, stray operators ignored.
     pub lenient: bool,
     /// Order of hits.
@@ -612,6 +614,7 @@ impl Default for SearchRequest {
             filters: Filters::default(),
             exact: false,
             include_boilerplate: false,
+            expand: false,
             lenient: false,
             sort: Sort::Relevance,
             offset: 0,

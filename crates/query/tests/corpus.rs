@@ -200,3 +200,21 @@ fn paging_sorting_and_grouping() {
     let matches: u64 = groups.hits.iter().filter_map(|h| h.report_matches).sum();
     assert_eq!(matches, groups.total);
 }
+
+#[test]
+fn expand_searches_the_period_equivalents_and_says_so() {
+    let node = phrase("looked after children");
+    let plain = run(&node, Filters::default());
+    let request = SearchRequest {
+        expand: true,
+        ..SearchRequest::default()
+    };
+    let expanded = searcher().run(&request, &node).expect("expanded");
+    assert!(expanded.total > plain.total);
+    assert_eq!(expanded.expanded.len(), 1);
+    assert!(expanded.expanded[0]
+        .to
+        .contains(&"children in care".to_string()));
+    let in_care = run(&phrase("children in care"), Filters::default());
+    assert!(expanded.total >= in_care.total);
+}
