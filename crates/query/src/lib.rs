@@ -98,6 +98,16 @@ pub struct Hit {
     pub report_matches: Option<u64>,
 }
 
+/// A request compiled for the index.
+pub struct Compiled {
+    /// The tantivy query: paragraphs, filters, boilerplate excluded or not.
+    pub query: BooleanQuery,
+    /// The query searched for, after `expand`.
+    pub node: ast::Node,
+    /// The rewrites `expand` made.
+    pub expanded: Vec<expand::Expansion>,
+}
+
 /// The answer to a [`SearchRequest`]: the JSON contract of `search --format json` and the
 /// HTTP API.
 #[derive(Debug, Clone, Serialize)]
@@ -252,21 +262,18 @@ impl Searcher {
         })
     }
 
-    /// Runs a search for an already parsed query: the page of hits (or of reports, grouped),
-    /// the exact total, the number of matching reports and the facet counts over every match,
-    /// all from one pass over the matches.
-    pub fn run(
+    /// Compiles a request and its parsed query into one tantivy query (expanding it first if
+    /// asked).
+    pub fn compile(
         &self,
         request: &SearchRequest,
         node: &ast::Node,
-    ) -> Result<SearchResponse, QueryError> {
-        let started = std::time::Instant::now();
+    ) -> Result<Compiled, QueryError> {
         let (node, expanded) = if request.expand {
             expand::expand(node)
         } else {
             (node.clone(), Vec::new())
         };
-        let node = &node;
         let f = &self.fields;
         let tokenizers = self.index.tokenizers();
         let analyzer = |name: &str| {
@@ -283,13 +290,74 @@ impl Searcher {
         };
         let mut clauses = search::base(
             f,
-            request.include_boilerplate || asks_for_boilerplate(node, &request.filters),
+            request.include_boilerplate || asks_for_boilerplate(&node, &request.filters),
         );
-        clauses.push((Occur::Must, compiler.node(node)?));
+        clauses.push((Occur::Must, compiler.node(&node)?));
         for filter in compiler.filters(&request.filters)? {
             clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(filter, 0.0))));
         }
-        let query = BooleanQuery::new(clauses);
+        Ok(Compiled {
+            query: BooleanQuery::new(clauses),
+            node,
+            expanded,
+        })
+    }
+
+    /// Every paragraph matching a request, in the request's order (relevance or date), not
+    /// just a page: for exports and analyses. Documents are loaded one at a time as `each`
+    /// takes them, so memory holds only the list of matches.
+    pub fn each_match<E: From<QueryError>>(
+        &self,
+        request: &SearchRequest,
+        node: &ast::Node,
+        mut each: impl FnMut(Hit) -> Result<(), E>,
+    ) -> Result<u64, E> {
+        let compiled = self.compile(request, node)?;
+        let searcher = self.reader.searcher();
+        let total = searcher
+            .search(&compiled.query, &Count)
+            .map_err(QueryError::from)?;
+        let top = TopDocs::with_limit(total.max(1));
+        let addresses: Vec<(f32, tantivy::DocAddress)> = match request.sort {
+            Sort::Relevance => searcher
+                .search(&compiled.query, &top.order_by_score())
+                .map_err(QueryError::from)?,
+            Sort::Newest | Sort::Oldest => {
+                let order = if request.sort == Sort::Newest {
+                    tantivy::Order::Desc
+                } else {
+                    tantivy::Order::Asc
+                };
+                searcher
+                    .search(
+                        &compiled.query,
+                        &top.order_by_fast_field::<u64>("date", order),
+                    )
+                    .map_err(QueryError::from)?
+                    .into_iter()
+                    .map(|(_, address)| (0.0, address))
+                    .collect()
+            }
+        };
+        for (score, address) in &addresses {
+            let doc: TantivyDocument = searcher.doc(*address).map_err(QueryError::from)?;
+            each(self.hit(&doc, *score))?;
+        }
+        Ok(addresses.len() as u64)
+    }
+
+    /// Runs a search for an already parsed query: the page of hits (or of reports, grouped),
+    /// the exact total, the number of matching reports and the facet counts over every match,
+    /// all from one pass over the matches.
+    pub fn run(
+        &self,
+        request: &SearchRequest,
+        node: &ast::Node,
+    ) -> Result<SearchResponse, QueryError> {
+        let started = std::time::Instant::now();
+        let compiled = self.compile(request, node)?;
+        let (query, node, expanded) = (&compiled.query, &compiled.node, compiled.expanded);
+        let f = &self.fields;
         let searcher = self.reader.searcher();
         // The page of hits, unless grouped by report (then the page is of reports).
         let page = if request.group_by_report {
@@ -301,7 +369,7 @@ impl Searcher {
         let pass = (Count, search::facet_collector(), search::ReportCollector);
         let (top, (total, facets, reports)) = match request.sort {
             Sort::Relevance => {
-                let (top, rest) = searcher.search(&query, &(top.order_by_score(), pass))?;
+                let (top, rest) = searcher.search(query, &(top.order_by_score(), pass))?;
                 (top, rest)
             }
             Sort::Newest | Sort::Oldest => {
@@ -311,7 +379,7 @@ impl Searcher {
                     tantivy::Order::Asc
                 };
                 let (top, rest) = searcher.search(
-                    &query,
+                    query,
                     &(top.order_by_fast_field::<u64>("date", order), pass),
                 )?;
                 let top = top.into_iter().map(|(_, address)| (0.0, address)).collect();

@@ -218,3 +218,20 @@ fn expand_searches_the_period_equivalents_and_says_so() {
     let in_care = run(&phrase("children in care"), Filters::default());
     assert!(expanded.total >= in_care.total);
 }
+
+#[test]
+fn each_match_visits_every_match_in_order() {
+    let node = phrase("drift and delay");
+    let page = run(&node, Filters::default());
+    let mut seen = Vec::new();
+    let request = SearchRequest::default();
+    let n = searcher()
+        .each_match(&request, &node, |hit| -> Result<(), QueryError> {
+            seen.push(hit);
+            Ok(())
+        })
+        .expect("each match");
+    assert_eq!(n, page.total);
+    assert_eq!(seen.len() as u64, page.total);
+    assert_eq!(seen[0].text, page.hits[0].text);
+}
