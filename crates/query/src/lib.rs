@@ -2,6 +2,8 @@
 //! indexed reports. It never writes the index.
 
 pub mod ast;
+pub mod citation;
+pub mod snippet;
 
 use std::path::{Path, PathBuf};
 
