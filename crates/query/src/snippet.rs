@@ -307,10 +307,7 @@ impl<'a> Chars<'a> {
 
     /// Byte offset of the character index `at`.
     fn byte(&self, at: usize) -> usize {
-        self.starts
-            .get(at)
-            .copied()
-            .unwrap_or(self.text.len())
+        self.starts.get(at).copied().unwrap_or(self.text.len())
     }
 
     /// The text of a range of character indices.
@@ -389,7 +386,12 @@ pub fn to_plain(fragments: &[Fragment]) -> String {
 }
 
 /// Renders fragments with marks between `open` and `close`, the text passed through `escape`.
-fn render(fragments: &[Fragment], open: &str, close: &str, escape: fn(&str, &mut String)) -> String {
+fn render(
+    fragments: &[Fragment],
+    open: &str,
+    close: &str,
+    escape: fn(&str, &mut String),
+) -> String {
     let mut out = String::new();
     for (i, fragment) in fragments.iter().enumerate() {
         if i == 0 {
@@ -471,7 +473,11 @@ mod tests {
 
     #[test]
     fn stemmed_variants_are_marked() {
-        let h = Highlight::new(["care", "leaver"], Vec::<String>::new(), Vec::<String>::new());
+        let h = Highlight::new(
+            ["care", "leaver"],
+            Vec::<String>::new(),
+            Vec::<String>::new(),
+        );
         check(
             "Care leavers are supported; the leaver's plan and caring staff help.",
             &h,
@@ -620,7 +626,10 @@ mod tests {
         assert!(fragments("care", &stemmed("care"), 220, 0).is_empty());
         assert_eq!(to_html(&[]), "");
         // A word longer than a fragment makes a longer fragment.
-        assert_eq!(marked("a safeguarding b", &stemmed("safeguarding"), 3, 3), "…[safeguarding]…");
+        assert_eq!(
+            marked("a safeguarding b", &stemmed("safeguarding"), 3, 3),
+            "…[safeguarding]…"
+        );
     }
 
     proptest::proptest! {
