@@ -11,7 +11,8 @@
 //! possessive included ("Children’s" for `children`).
 //!
 //! Phrases are not checked: each word of a phrase is marked wherever it occurs, in the phrase or
-//! not. Fuzzy terms (`neglect~1`) are marked only if the searcher adds the terms they matched.
+//! not. [`Fragment::highlights`] holds one range per word; the renderers join marks separated by
+//! spaces alone, so that a phrase reads as one mark ("<mark>care leavers</mark>"). Fuzzy terms (`neglect~1`) are marked only if the searcher adds the terms they matched.
 //!
 //! # Fragments
 //!
@@ -233,7 +234,7 @@ pub fn fragments(
     // Char spans of the kept clusters (an empty span at the first word when nothing matched).
     let spans: Vec<Range<usize>> = if clusters.is_empty() {
         let first = chars.first_non_space();
-        vec![first..first]
+        std::iter::once(first..first).collect()
     } else {
         clusters
             .iter()
@@ -367,8 +368,9 @@ impl<'a> Chars<'a> {
     }
 }
 
-/// Renders fragments as HTML: the text escaped, marks as `<mark>…</mark>`, fragments joined
-/// with " … ", and "…" where the paragraph is cut at either end.
+/// Renders fragments as HTML: the text escaped, marks as `<mark>…</mark>` (marked words
+/// separated by spaces alone in one mark), fragments joined with " … ", and "…" where the
+/// paragraph is cut at either end.
 pub fn to_html(fragments: &[Fragment]) -> String {
     render(fragments, "<mark>", "</mark>", escape_html)
 }
@@ -405,7 +407,7 @@ fn render(
         }
         let text = fragment.text.as_str();
         let mut at = 0;
-        for mark in &fragment.highlights {
+        for mark in &coalesce(text, &fragment.highlights) {
             let (Some(before), Some(marked)) = (text.get(at..mark.start), text.get(mark.clone()))
             else {
                 continue;
@@ -419,6 +421,26 @@ fn render(
         escape(text.get(at..).unwrap_or(""), &mut out);
         if i + 1 == fragments.len() && fragment.cut_after {
             out.push('…');
+        }
+    }
+    out
+}
+
+/// The marks with those separated by spaces alone joined into one ("care leavers" marked as a
+/// whole).
+fn coalesce(text: &str, marks: &[Range<usize>]) -> Vec<Range<usize>> {
+    let mut out: Vec<Range<usize>> = Vec::with_capacity(marks.len());
+    for mark in marks {
+        match out.last_mut() {
+            Some(last)
+                if last.end <= mark.start
+                    && text
+                        .get(last.end..mark.start)
+                        .is_some_and(|gap| gap.bytes().all(|b| b == b' ')) =>
+            {
+                last.end = mark.end;
+            }
+            _ => out.push(mark.clone()),
         }
     }
     out
@@ -481,7 +503,7 @@ mod tests {
         check(
             "Care leavers are supported; the leaver's plan and caring staff help.",
             &h,
-            "[Care] [leavers] are supported; the [leaver's] plan and [caring] staff help.",
+            "[Care leavers] are supported; the [leaver's] plan and [caring] staff help.",
         );
         // The same terms when analysed from the query's words.
         assert_eq!(stemmed("care leavers"), h);
