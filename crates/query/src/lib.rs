@@ -2,8 +2,10 @@
 //! indexed reports. It never writes the index.
 
 pub mod ast;
+pub mod citation;
 pub mod expand;
 pub mod search;
+pub mod snippet;
 
 use std::path::{Path, PathBuf};
 

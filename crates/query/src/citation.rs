@@ -1,0 +1,358 @@
+//! Citations of a hit's paragraph, ready to paste: a short form for running text and a long
+//! form for a reference list.
+//!
+//! - [`citation`]: `Ofsted, Hartlepool SIF 2013, para 24`: the authority, the report type's
+//!   common name ([`report_type_name`]), the year.
+//! - [`citation_long`]: `Ofsted (2013) Hartlepool: SIF, inspection ended 11 December 2013, para
+//!   24 [corpus/reports/report-0123.txt, line 456]`: the inspection's end date in words when
+//!   known, and the source file and line.
+//!
+//! The paragraph is located by the report's own number when it prints one (`para 24`), else by
+//! its position among the report's paragraphs as ofsearch splits them, written `paragraph 103
+//! of the text` so that it is not taken for a printed number (a `¶103` would be).
+//!
+//! Fallbacks: an empty authority is written "unknown authority"; with no year (nor a dated
+//! inspection end), the short form leaves the year out and the long form writes `(n.d.)`; an
+//! unrecognised report type name is written "inspection report"; an ordinal of 0 (unknown) and
+//! no printed number leave the paragraph out; an empty source path leaves the bracket out, a
+//! line of 0 the line.
+
+use ofsearch_schema::ReportType;
+
+/// What a citation is made of: the hit's tags, borrowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CitationParts<'a> {
+    /// The authority's canonical name; empty when unknown.
+    pub authority: &'a str,
+    /// The report type's kebab-case name (`sif`, `ilacs`, ...).
+    pub report_type: &'a str,
+    /// The inspection's last day, ISO `yyyy-mm-dd`, when known.
+    pub inspection_end: Option<&'a str>,
+    /// The report's year (the year the inspection ended, or the letter's year).
+    pub year: Option<u64>,
+    /// The report's own paragraph number, if printed (`24`, `24.`).
+    pub paragraph_number: Option<&'a str>,
+    /// The paragraph's 1-based position in the report; 0 when unknown.
+    pub ordinal: u64,
+    /// The source file's path; empty when unknown.
+    pub source_path: &'a str,
+    /// The 1-based line where the paragraph starts; 0 when unknown.
+    pub line: u64,
+}
+
+/// The short citation: `Ofsted, Hartlepool SIF 2013, para 24` (see the module documentation).
+pub fn citation(c: &CitationParts) -> String {
+    let mut out = format!(
+        "Ofsted, {} {}",
+        authority(c),
+        report_type_name(c.report_type)
+    );
+    if let Some(year) = year(c) {
+        out.push_str(&format!(" {year}"));
+    }
+    if let Some(locator) = locator(c) {
+        out.push_str(", ");
+        out.push_str(&locator);
+    }
+    out
+}
+
+/// The long citation: `Ofsted (2013) Hartlepool: SIF, inspection ended 11 December 2013, para
+/// 24 [corpus/reports/report-0123.txt, line 456]` (see the module documentation).
+pub fn citation_long(c: &CitationParts) -> String {
+    let year = year(c).map_or_else(|| "n.d.".to_string(), |y| y.to_string());
+    let mut out = format!(
+        "Ofsted ({year}) {}: {}",
+        authority(c),
+        report_type_name(c.report_type)
+    );
+    if let Some(date) = c.inspection_end.and_then(long_date) {
+        out.push_str(", inspection ended ");
+        out.push_str(&date);
+    }
+    if let Some(locator) = locator(c) {
+        out.push_str(", ");
+        out.push_str(&locator);
+    }
+    let path = c.source_path.trim();
+    if !path.is_empty() {
+        out.push_str(" [");
+        out.push_str(path);
+        if c.line > 0 {
+            out.push_str(&format!(", line {}", c.line));
+        }
+        out.push(']');
+    }
+    out
+}
+
+/// The common name of a report type, given its kebab-case name (case-insensitive):
+/// "Joint area review", "SIF", "ILACS", "children's services assessment", ...; "inspection
+/// report" for `unknown` and for a name that is not a report type.
+pub fn report_type_name(kebab: &str) -> &'static str {
+    match kebab.parse::<ReportType>() {
+        Ok(ReportType::Jar) => "Joint area review",
+        Ok(ReportType::Apa) => "annual performance assessment",
+        Ok(ReportType::UnannouncedCra) => {
+            "unannounced inspection of contact, referral and assessment"
+        }
+        Ok(ReportType::SafeguardingLac) => {
+            "inspection of safeguarding and looked after children services"
+        }
+        Ok(ReportType::ChildrenServicesAssessment) => "children's services assessment",
+        Ok(ReportType::Lac2012) => "inspection of looked after children services",
+        Ok(ReportType::ChildProtection2012) => "inspection of the protection of children",
+        Ok(ReportType::Sif) => "SIF",
+        Ok(ReportType::SifReinspection) => "SIF re-inspection",
+        Ok(ReportType::LscbReview) => "LSCB review",
+        Ok(ReportType::Ilacs) => "ILACS",
+        Ok(ReportType::FocusedVisit) => "focused visit",
+        Ok(ReportType::MonitoringVisit) => "monitoring visit",
+        Ok(ReportType::Jtai) => "joint targeted area inspection",
+        Ok(ReportType::Unknown) | Err(_) => "inspection report",
+    }
+}
+
+fn authority<'a>(c: &CitationParts<'a>) -> &'a str {
+    match c.authority.trim() {
+        "" => "unknown authority",
+        name => name,
+    }
+}
+
+/// The year: the report's, else the inspection end's.
+fn year(c: &CitationParts) -> Option<u64> {
+    c.year.or_else(|| {
+        c.inspection_end
+            .and_then(|d| parse_iso(d).map(|(y, _, _)| y))
+    })
+}
+
+/// `para 24` for a printed number, else `paragraph 103 of the text`, else nothing.
+fn locator(c: &CitationParts) -> Option<String> {
+    let printed = c
+        .paragraph_number
+        .map(|n| n.trim().trim_end_matches(['.', ')']).trim())
+        .filter(|n| !n.is_empty());
+    match printed {
+        Some(number) => Some(format!("para {number}")),
+        None if c.ordinal > 0 => Some(format!("paragraph {} of the text", c.ordinal)),
+        None => None,
+    }
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// `2013-12-11` as "11 December 2013"; `None` unless a valid ISO date.
+fn long_date(iso: &str) -> Option<String> {
+    let (year, month, day) = parse_iso(iso)?;
+    let name = MONTHS.get(usize::try_from(month).ok()?.checked_sub(1)?)?;
+    Some(format!("{day} {name} {year}"))
+}
+
+/// The year, month and day of an ISO `yyyy-mm-dd` date (a time after it ignored), checked
+/// against the month's length.
+fn parse_iso(iso: &str) -> Option<(u64, u64, u64)> {
+    let iso = iso.trim();
+    let (date, rest) = (iso.get(..10)?, iso.get(10..)?);
+    if !(rest.is_empty() || rest.starts_with('T')) {
+        return None;
+    }
+    let mut parts = date.split('-');
+    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+    if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        return None;
+    }
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if !(digits(y) && digits(m) && digits(d)) {
+        return None;
+    }
+    let (year, month, day): (u64, u64, u64) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    (1..=days).contains(&day).then_some((year, month, day))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HARTLEPOOL: CitationParts<'static> = CitationParts {
+        authority: "Hartlepool",
+        report_type: "sif",
+        inspection_end: Some("2013-12-11"),
+        year: Some(2013),
+        paragraph_number: Some("24"),
+        ordinal: 103,
+        source_path: "corpus/reports/report-0123.txt",
+        line: 456,
+    };
+
+    fn check(parts: CitationParts, short: &str, long: &str) {
+        assert_eq!(citation(&parts), short);
+        assert_eq!(citation_long(&parts), long);
+    }
+
+    #[test]
+    fn a_sif_report_with_everything_known() {
+        check(
+            HARTLEPOOL,
+            "Ofsted, Hartlepool SIF 2013, para 24",
+            "Ofsted (2013) Hartlepool: SIF, inspection ended 11 December 2013, para 24 \
+             [corpus/reports/report-0123.txt, line 456]",
+        );
+    }
+
+    #[test]
+    fn each_report_type_has_a_common_name() {
+        let names = [
+            ("jar", "Joint area review"),
+            ("apa", "annual performance assessment"),
+            (
+                "unannounced-cra",
+                "unannounced inspection of contact, referral and assessment",
+            ),
+            (
+                "safeguarding-lac",
+                "inspection of safeguarding and looked after children services",
+            ),
+            (
+                "children-services-assessment",
+                "children's services assessment",
+            ),
+            ("lac-2012", "inspection of looked after children services"),
+            (
+                "child-protection-2012",
+                "inspection of the protection of children",
+            ),
+            ("sif", "SIF"),
+            ("sif-reinspection", "SIF re-inspection"),
+            ("lscb-review", "LSCB review"),
+            ("ilacs", "ILACS"),
+            ("focused-visit", "focused visit"),
+            ("monitoring-visit", "monitoring visit"),
+            ("jtai", "joint targeted area inspection"),
+            ("unknown", "inspection report"),
+        ];
+        assert_eq!(names.len(), ReportType::ALL.len());
+        for (kebab, name) in names {
+            assert_eq!(report_type_name(kebab), name, "{kebab}");
+            let parts = CitationParts {
+                report_type: kebab,
+                ..HARTLEPOOL
+            };
+            assert_eq!(
+                citation(&parts),
+                format!("Ofsted, Hartlepool {name} 2013, para 24")
+            );
+        }
+        assert_eq!(report_type_name("ILACS"), "ILACS");
+        assert_eq!(report_type_name("sif+lscb"), "inspection report");
+        assert_eq!(report_type_name(""), "inspection report");
+    }
+
+    #[test]
+    fn letters_and_older_frameworks() {
+        check(
+            CitationParts {
+                authority: "Stockton-on-Tees",
+                report_type: "children-services-assessment",
+                inspection_end: None,
+                year: Some(2011),
+                paragraph_number: None,
+                ordinal: 4,
+                source_path: "corpus/stockton-2011.md",
+                line: 0,
+            },
+            "Ofsted, Stockton-on-Tees children's services assessment 2011, paragraph 4 of the text",
+            "Ofsted (2011) Stockton-on-Tees: children's services assessment, paragraph 4 of the \
+             text [corpus/stockton-2011.md]",
+        );
+        check(
+            CitationParts {
+                authority: "Hartlepool",
+                report_type: "jar",
+                inspection_end: Some("2007-03-02"),
+                year: Some(2007),
+                paragraph_number: Some(" 12. "),
+                ordinal: 40,
+                source_path: "",
+                line: 88,
+            },
+            "Ofsted, Hartlepool Joint area review 2007, para 12",
+            "Ofsted (2007) Hartlepool: Joint area review, inspection ended 2 March 2007, para 12",
+        );
+    }
+
+    #[test]
+    fn fallbacks() {
+        check(
+            CitationParts {
+                authority: "  ",
+                report_type: "nonsense",
+                paragraph_number: Some(""),
+                ..CitationParts::default()
+            },
+            "Ofsted, unknown authority inspection report",
+            "Ofsted (n.d.) unknown authority: inspection report",
+        );
+        // The year comes from the inspection's end when the year is missing.
+        check(
+            CitationParts {
+                year: None,
+                inspection_end: Some("2021-10-08"),
+                ..HARTLEPOOL
+            },
+            "Ofsted, Hartlepool SIF 2021, para 24",
+            "Ofsted (2021) Hartlepool: SIF, inspection ended 8 October 2021, para 24 \
+             [corpus/reports/report-0123.txt, line 456]",
+        );
+        // A malformed date is left out; the year stands.
+        for bad in [
+            "2013-13-01",
+            "2013-02-29",
+            "11/12/2013",
+            "2013-12",
+            "2013-12-1x",
+            "",
+            "2013-12-11junk",
+        ] {
+            let parts = CitationParts {
+                inspection_end: Some(bad),
+                paragraph_number: None,
+                ..HARTLEPOOL
+            };
+            assert_eq!(
+                citation_long(&parts),
+                "Ofsted (2013) Hartlepool: SIF, paragraph 103 of the text \
+                 [corpus/reports/report-0123.txt, line 456]",
+                "{bad}"
+            );
+        }
+        assert_eq!(long_date("2012-02-29").as_deref(), Some("29 February 2012"));
+        assert_eq!(
+            long_date("2013-12-11T00:00:00Z").as_deref(),
+            Some("11 December 2013")
+        );
+        assert_eq!(long_date("２０13-12-11"), None);
+    }
+}
