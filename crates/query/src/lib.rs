@@ -95,6 +95,10 @@ pub struct Hit {
     pub text: String,
     /// Source file and line.
     pub source: SourceRef,
+    /// The passages of the text around the matches, matched words in `<mark>` (HTML-escaped).
+    pub snippet: String,
+    /// A citation ready to paste: "Ofsted, Hartlepool SIF 2013, para 24".
+    pub citation: String,
     /// Grouped by report: the report's number of matching paragraphs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub report_matches: Option<u64>,
@@ -108,6 +112,67 @@ pub struct Compiled {
     pub node: ast::Node,
     /// The rewrites `expand` made.
     pub expanded: Vec<expand::Expansion>,
+    /// The words to mark in snippets.
+    pub highlight: snippet::Highlight,
+}
+
+/// The words a query looks for, to mark in snippets: every word and phrase not under `NOT`.
+/// Fuzzy words are not marked (the terms they matched are not known here).
+pub fn highlight_for(node: &ast::Node, all_exact: bool) -> snippet::Highlight {
+    fn walk(node: &ast::Node, all_exact: bool, h: &mut snippet::Highlight) {
+        match node {
+            ast::Node::Word(w) if w.prefix => {
+                h.add_prefix(&w.text);
+            }
+            ast::Node::Word(w) if w.fuzzy.is_none() => {
+                h.add_words(&w.text, w.exact || all_exact);
+            }
+            ast::Node::Phrase(p) => {
+                h.add_words(&p.text, p.exact || all_exact);
+            }
+            ast::Node::All(parts) | ast::Node::Any(parts) => {
+                for part in parts {
+                    walk(part, all_exact, h);
+                }
+            }
+            ast::Node::Boost(inner, _) => walk(inner, all_exact, h),
+            ast::Node::Word(_) | ast::Node::Not(_) | ast::Node::Filter(_) => {}
+        }
+    }
+    let mut h = snippet::Highlight::default();
+    walk(node, all_exact, &mut h);
+    h
+}
+
+impl Hit {
+    /// The parts of the hit's citation.
+    pub fn citation_parts(&self) -> citation::CitationParts<'_> {
+        citation::CitationParts {
+            authority: &self.authority,
+            report_type: &self.report_type,
+            inspection_end: self.inspection_end.as_deref(),
+            year: self.year,
+            paragraph_number: self.paragraph_number.as_deref(),
+            ordinal: self.ordinal,
+            source_path: &self.source.path,
+            line: self.source.line,
+        }
+    }
+
+    fn cited(mut self) -> Hit {
+        self.citation = citation::citation(&self.citation_parts());
+        self
+    }
+
+    /// The hit's snippet fragments for a highlight.
+    pub fn fragments(&self, highlight: &snippet::Highlight) -> Vec<snippet::Fragment> {
+        snippet::fragments(
+            &self.text,
+            highlight,
+            snippet::DEFAULT_FRAGMENT_CHARS,
+            snippet::DEFAULT_FRAGMENTS,
+        )
+    }
 }
 
 /// The answer to a [`SearchRequest`]: the JSON contract of `search --format json` and the
@@ -298,10 +363,12 @@ impl Searcher {
         for filter in compiler.filters(&request.filters)? {
             clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(filter, 0.0))));
         }
+        let highlight = highlight_for(&node, request.exact);
         Ok(Compiled {
             query: BooleanQuery::new(clauses),
             node,
             expanded,
+            highlight,
         })
     }
 
@@ -343,7 +410,9 @@ impl Searcher {
         };
         for (score, address) in &addresses {
             let doc: TantivyDocument = searcher.doc(*address).map_err(QueryError::from)?;
-            each(self.hit(&doc, *score))?;
+            let mut hit = self.hit(&doc, *score);
+            hit.snippet = snippet::to_html(&hit.fragments(&compiled.highlight));
+            each(hit)?;
         }
         Ok(addresses.len() as u64)
     }
@@ -410,12 +479,15 @@ impl Searcher {
             for (_, m, _, doc) in dated.into_iter().skip(request.offset).take(request.limit) {
                 let mut hit = self.hit(&doc, m.best_score);
                 hit.report_matches = Some(m.count);
+                hit.snippet = snippet::to_html(&hit.fragments(&compiled.highlight));
                 hits.push(hit);
             }
         } else {
             for (score, address) in top.into_iter().take(request.limit) {
                 let doc: TantivyDocument = searcher.doc(address)?;
-                hits.push(self.hit(&doc, score));
+                let mut hit = self.hit(&doc, score);
+                hit.snippet = snippet::to_html(&hit.fragments(&compiled.highlight));
+                hits.push(hit);
             }
         }
         Ok(SearchResponse {
@@ -462,8 +534,11 @@ impl Searcher {
                 path: text(f.source),
                 line: number(f.line).unwrap_or_default(),
             },
+            snippet: String::new(),
+            citation: String::new(),
             report_matches: None,
         }
+        .cited()
     }
 
     /// Every indexed report's metadata (as the indexer recorded it), ordered by source path.

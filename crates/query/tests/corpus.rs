@@ -235,3 +235,29 @@ fn each_match_visits_every_match_in_order() {
     assert_eq!(seen.len() as u64, page.total);
     assert_eq!(seen[0].text, page.hits[0].text);
 }
+
+#[test]
+fn hits_carry_a_marked_snippet_and_a_citation() {
+    let response = run(&phrase("staying put"), Filters::default());
+    for hit in &response.hits {
+        assert!(
+            hit.snippet.to_lowercase().contains("<mark>stay"),
+            "{}",
+            hit.snippet
+        );
+        assert!(
+            hit.citation
+                .starts_with(&format!("Ofsted, {} ", hit.authority)),
+            "{}",
+            hit.citation
+        );
+    }
+    let mut hartlepool = Filters::default();
+    hartlepool.push(FilterField::Authority, "Hartlepool");
+    hartlepool.push(FilterField::Year, "2013");
+    let hit = run(&phrase("out of hours"), hartlepool).hits.remove(0);
+    assert_eq!(
+        hit.citation,
+        "Ofsted, Hartlepool SIF 2013, paragraph 103 of the text"
+    );
+}
