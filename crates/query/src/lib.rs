@@ -2,6 +2,7 @@
 //! indexed reports. It never writes the index.
 
 pub mod ast;
+pub mod syntax;
 
 use std::path::{Path, PathBuf};
 
