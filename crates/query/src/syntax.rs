@@ -286,11 +286,17 @@ fn lex(chars: &[char]) -> Result<Vec<Token>, SyntaxError> {
                         tok: Tok::Field(p),
                         end,
                         ..
-                    }) if *end == i => Some(*p),
+                    }) => Some((*p, *end)),
                     _ => None,
                 };
                 match field {
-                    Some(Prefix::Filter(FilterField::Year)) => {
+                    Some((p, end)) if end != i => {
+                        return Err(error(
+                            end,
+                            format!("`{}:` needs a value directly after the colon", p.name()),
+                        ))
+                    }
+                    Some((Prefix::Filter(FilterField::Year), _)) => {
                         let (range, end) = lex_range(chars, i)?;
                         out.push(Token {
                             tok: Tok::Range(range),
@@ -299,7 +305,7 @@ fn lex(chars: &[char]) -> Result<Vec<Token>, SyntaxError> {
                         });
                         i = end;
                     }
-                    Some(p) => {
+                    Some((p, _)) => {
                         return Err(error(
                             i,
                             format!("only `year:` takes a range, not `{}:`", p.name()),
@@ -435,6 +441,12 @@ fn lex_range(chars: &[char], open: usize) -> Result<(RangeTok, usize), SyntaxErr
                     j += 1;
                 }
                 let text = collect(chars, k, j);
+                if text == "TO" && which == "a lower" {
+                    return Err(error(
+                        k,
+                        "expected a lower bound (a year or `*`) before `TO`",
+                    ));
+                }
                 Ok(((text != "*").then_some((text, k)), j))
             }
         }
@@ -967,6 +979,14 @@ fn plain(chars: &[char]) -> Node {
                 }
                 None => i += 1,
             }
+        } else if c == '~' || c == '^' {
+            i += 1;
+            while chars
+                .get(i)
+                .is_some_and(|&d| d.is_alphanumeric() || d == '.')
+            {
+                i += 1;
+            }
         } else if c == '-' && is_sign_position(chars, i) {
             negate = chars
                 .get(i + 1)
@@ -1044,4 +1064,581 @@ fn plain_field(chars: &[char], prefix: Prefix, at: usize) -> Option<(Node, usize
         }),
     };
     Some((node, end))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A compact rendering of a tree: `(and a b)`, `(or a b)`, `(not a)`, `(^2 a)`, words with
+    /// their `*`/`~N` and `exact:`, phrases quoted with `~N`, filters as `field:value`.
+    fn show(node: &Node) -> String {
+        let list = |name: &str, parts: &[Node]| {
+            let inner: Vec<String> = parts.iter().map(show).collect();
+            format!("({name} {})", inner.join(" "))
+        };
+        match node {
+            Node::Word(w) => format!(
+                "{}{}{}{}",
+                if w.exact { "exact:" } else { "" },
+                w.text,
+                if w.prefix { "*" } else { "" },
+                w.fuzzy.map(|d| format!("~{d}")).unwrap_or_default()
+            ),
+            Node::Phrase(p) => format!(
+                "{}\"{}\"{}",
+                if p.exact { "exact:" } else { "" },
+                p.text,
+                if p.slop > 0 {
+                    format!("~{}", p.slop)
+                } else {
+                    String::new()
+                }
+            ),
+            Node::Filter(f) => match &f.value {
+                FilterValue::One(v) if v.contains(' ') => format!("{}:\"{v}\"", f.field.as_str()),
+                FilterValue::One(v) => format!("{}:{v}", f.field.as_str()),
+                FilterValue::Range {
+                    from,
+                    from_inclusive,
+                    to,
+                    to_inclusive,
+                } => format!(
+                    "{}:{}{} TO {}{}",
+                    f.field.as_str(),
+                    if *from_inclusive { '[' } else { '{' },
+                    from.as_deref().unwrap_or("*"),
+                    to.as_deref().unwrap_or("*"),
+                    if *to_inclusive { ']' } else { '}' },
+                ),
+            },
+            Node::All(parts) => list("and", parts),
+            Node::Any(parts) => list("or", parts),
+            Node::Not(inner) => format!("(not {})", show(inner)),
+            Node::Boost(inner, b) => format!("(^{b} {})", show(inner)),
+        }
+    }
+
+    #[track_caller]
+    fn check(input: &str, expect: &str) {
+        match parse(input) {
+            Ok(node) => assert_eq!(show(&node), expect, "query {input:?}"),
+            Err(e) => panic!("query {input:?} failed: {e}"),
+        }
+    }
+
+    /// `input` fails at `column` with a message containing `part`.
+    #[track_caller]
+    fn check_err(input: &str, column: usize, part: &str) {
+        match parse(input) {
+            Ok(node) => panic!("query {input:?} parsed as {}", show(&node)),
+            Err(e) => {
+                assert_eq!(e.column, column, "query {input:?}: {e}");
+                assert!(e.message.contains(part), "query {input:?}: {e}");
+            }
+        }
+    }
+
+    #[track_caller]
+    fn check_lenient(input: &str, expect: &str) {
+        assert_eq!(show(&parse_lenient(input)), expect, "query {input:?}");
+    }
+
+    // Constructs
+
+    #[test]
+    fn words() {
+        check("neglect", "neglect");
+        check("children's", "children's");
+        check("children\u{2019}s", "children\u{2019}s");
+        check("16-year-old", "16-year-old");
+        check("e.g. 1,000 pupils", "(and e.g 1,000 pupils)");
+        check("well- being", "(and well being)");
+        check("'care'", "care");
+    }
+
+    #[test]
+    fn adjacent_words_are_anded() {
+        check("care leavers staying put", "(and care leavers staying put)");
+    }
+
+    #[test]
+    fn lower_case_operators_are_words() {
+        check("care and support or not", "(and care and support or not)");
+        check("TO", "TO");
+    }
+
+    #[test]
+    fn phrases() {
+        check("\"care leavers\"", "\"care leavers\"");
+        check("\"care leavers\" staying", "(and \"care leavers\" staying)");
+        check("\"care leavers\"~3", "\"care leavers\"~3");
+        check("\"a\"b", "(and \"a\" b)");
+    }
+
+    #[test]
+    fn and_operator() {
+        check("care AND leavers", "(and care leavers)");
+        check("care && leavers", "(and care leavers)");
+        check("care&&leavers", "(and care leavers)");
+    }
+
+    #[test]
+    fn or_operator() {
+        check("adoption OR fostering", "(or adoption fostering)");
+        check("adoption || fostering", "(or adoption fostering)");
+        check("a OR b OR c", "(or a b c)");
+    }
+
+    #[test]
+    fn not_operator_and_signs() {
+        check("care NOT leavers", "(and care (not leavers))");
+        check("care -leavers", "(and care (not leavers))");
+        check("+care +leavers", "(and care leavers)");
+        check("-\"care leavers\"", "(not \"care leavers\")");
+        check("-grade:good", "(not grade:good)");
+        check("-(a b)", "(not (and a b))");
+        check("NOT NOT a", "(not (not a))");
+        check("NOT(a)", "(not a)");
+        check("a+b", "(and a b)");
+    }
+
+    #[test]
+    fn precedence_not_then_and_then_or() {
+        check("a b OR c d", "(or (and a b) (and c d))");
+        check("a AND b OR c", "(or (and a b) c)");
+        check("a OR b AND c", "(or a (and b c))");
+        check("NOT a b", "(and (not a) b)");
+        check("NOT a OR b", "(or (not a) b)");
+        check("a OR NOT b c", "(or a (and (not b) c))");
+        check("(a OR b) c", "(and (or a b) c)");
+    }
+
+    #[test]
+    fn groups_flatten_and_simplify() {
+        check("(a)", "a");
+        check("((a))", "a");
+        check("a (b c) d", "(and a b c d)");
+        check("a AND (b AND (c d))", "(and a b c d)");
+        check("a OR (b OR c)", "(or a b c)");
+        check("(a OR b) OR (c d)", "(or a b (and c d))");
+        check("(a b)^2 c", "(and (^2 (and a b)) c)");
+    }
+
+    #[test]
+    fn prefix() {
+        check("leav*", "leav*");
+        check("leav* care", "(and leav* care)");
+        check("exact:leav*", "exact:leav*");
+    }
+
+    #[test]
+    fn fuzzy() {
+        check("neglect~1", "neglect~1");
+        check("neglect~2", "neglect~2");
+        check("neglect~", "neglect~1");
+    }
+
+    #[test]
+    fn boosts() {
+        check("adoption^2", "(^2 adoption)");
+        check("\"care leavers\"^1.5", "(^1.5 \"care leavers\")");
+        check("\"care leavers\"~3^2", "(^2 \"care leavers\"~3)");
+        check("(a OR b)^2", "(^2 (or a b))");
+        check("leav*^2", "(^2 leav*)");
+        check("neglect~1^.5", "(^0.5 neglect~1)");
+        check("grade:good^3", "(^3 grade:good)");
+    }
+
+    #[test]
+    fn filters() {
+        check("authority:Hartlepool", "authority:Hartlepool");
+        check("Authority:Hartlepool", "authority:Hartlepool");
+        check(
+            "authority:\"North Yorkshire\"",
+            "authority:\"North Yorkshire\"",
+        );
+        check("authority:E06000001", "authority:E06000001");
+        check("region:\"North East\"", "region:\"North East\"");
+        check("year:2013", "year:2013");
+        check("type:sif", "type:sif");
+        check("area:care-leavers", "area:care-leavers");
+        check("grade:inadequate", "grade:inadequate");
+        check("kind:judgement", "kind:judgement");
+        check("KIND:judgement", "kind:judgement");
+        check(
+            "grade:inadequate area:care-leavers",
+            "(and grade:inadequate area:care-leavers)",
+        );
+        check(
+            "authority:Hartlepool year:[2009 TO 2013] neglect",
+            "(and authority:Hartlepool year:[2009 TO 2013] neglect)",
+        );
+    }
+
+    #[test]
+    fn year_ranges() {
+        check("year:[2009 TO 2013]", "year:[2009 TO 2013]");
+        check("year:{2009 TO 2013]", "year:{2009 TO 2013]");
+        check("year:[2009 TO 2013}", "year:[2009 TO 2013}");
+        check("year:[2018 TO *]", "year:[2018 TO *]");
+        check("year:[* TO 2010]", "year:[* TO 2010]");
+        check("year:[ 2009  TO  2013 ]", "year:[2009 TO 2013]");
+        check("year:[2013 TO 2013]", "year:[2013 TO 2013]");
+    }
+
+    #[test]
+    fn exact_and_text_prefixes() {
+        check("exact:leavers", "exact:leavers");
+        check(
+            "exact:\"looked after children\"",
+            "exact:\"looked after children\"",
+        );
+        check("EXACT:\"care leavers\"~2", "exact:\"care leavers\"~2");
+        check("text:leavers", "leavers");
+        check("text:\"care leavers\"", "\"care leavers\"");
+        check("-exact:leavers", "(not exact:leavers)");
+    }
+
+    #[test]
+    fn colons_that_are_not_fields() {
+        check("http://example.org", "(and http example.org)");
+        check("10:30", "(and 10 30)");
+        check("note: care", "(and note care)");
+        check("care-leavers:x", "(and care-leavers x)");
+    }
+
+    #[test]
+    fn other_punctuation_separates_words() {
+        check("care, leavers!", "(and care leavers)");
+        check("care/leavers", "(and care leavers)");
+    }
+
+    #[test]
+    fn words_keep_their_exact_flag_false_by_default() {
+        let Ok(Node::Word(w)) = parse("leavers") else {
+            panic!("not a word");
+        };
+        assert_eq!(
+            w,
+            Word {
+                text: "leavers".into(),
+                prefix: false,
+                fuzzy: None,
+                exact: false
+            }
+        );
+    }
+
+    // Errors
+
+    #[test]
+    fn error_display() {
+        let e = parse("care AND").unwrap_err();
+        assert_eq!(e.to_string(), "column 6: `AND` needs something after it");
+    }
+
+    #[test]
+    fn error_empty_query() {
+        check_err("", 1, "empty query");
+        check_err("   ", 1, "empty query");
+        check_err(",,, ...", 1, "empty query");
+    }
+
+    #[test]
+    fn error_unclosed_quote() {
+        check_err("care \"leavers staying", 6, "unclosed quote");
+        check_err("\"a\" \"b", 5, "unclosed quote");
+    }
+
+    #[test]
+    fn error_empty_phrase() {
+        check_err("a \"\"", 3, "empty phrase");
+        check_err("a \" - \"", 3, "no words");
+    }
+
+    #[test]
+    fn error_unbalanced_brackets() {
+        check_err("(care leavers", 1, "unclosed `(`");
+        check_err("a (b (c)", 3, "unclosed `(`");
+        check_err("care leavers)", 13, "unmatched `)`");
+        check_err("(a)) b", 4, "unmatched `)`");
+        check_err(")", 1, "unmatched `)`");
+        check_err("a ()", 3, "empty brackets");
+    }
+
+    #[test]
+    fn error_dangling_operators() {
+        check_err("care AND", 6, "`AND` needs something after it");
+        check_err("care &&", 6, "`&&` needs something after it");
+        check_err("care OR", 6, "`OR` needs something after it");
+        check_err("AND care", 1, "`AND` needs something before it");
+        check_err("OR care", 1, "`OR` needs something before it");
+        check_err("a OR OR b", 3, "`OR` needs something after it");
+        check_err("a AND OR b", 3, "`AND` needs something after it");
+        check_err("(a AND) b", 4, "`AND` needs something after it");
+        check_err("care NOT", 6, "`NOT` needs something after it");
+        check_err("NOT OR a", 1, "`NOT` needs something after it");
+        check_err("care -", 6, "`-` must stand directly before");
+        check_err("care - leavers", 6, "`-` must stand directly before");
+        check_err("+ care", 1, "`+` must stand directly before");
+        check_err("-NOT a", 1, "`-` must stand directly before");
+        check_err("a & b", 3, "a single `&`");
+        check_err("a | b", 3, "a single `|`");
+    }
+
+    #[test]
+    fn error_prefix() {
+        check_err("*", 1, "`*` must end a word");
+        check_err("care *", 6, "`*` must end a word");
+        check_err("*leav", 1, "`*` must end a word");
+        check_err("le*v", 3, "no wildcards inside words");
+        check_err("\"care leavers\"*", 15, "not phrases");
+        check_err("(a b)*", 6, "not groups");
+        check_err("leav*~1", 6, "`*` or `~`, not both");
+        check_err("neglect~1*", 10, "`*` or `~`, not both");
+        check_err("leav**", 6, "`*` must end a word");
+        check_err("authority:Hart*", 15, "takes no `*`");
+    }
+
+    #[test]
+    fn error_fuzzy() {
+        check_err("neglect~3", 9, "fuzzy distance is 1 or 2");
+        check_err("neglect~0", 9, "fuzzy distance is 1 or 2");
+        check_err("neglect~1.5", 9, "fuzzy distance is 1 or 2");
+        check_err("neglect~x", 9, "fuzzy distance is 1 or 2");
+        check_err("neglect ~1", 9, "`~` must follow a word or phrase");
+        check_err("neglect~1~2", 10, "`~` comes once");
+        check_err("(a b)~1", 6, "not groups");
+        check_err("grade:good~1", 11, "takes no `~`");
+    }
+
+    #[test]
+    fn error_slop() {
+        check_err("\"care leavers\"~", 15, "needs a number of positions");
+        check_err("\"care leavers\"~x", 16, "whole number");
+        check_err("\"care leavers\"~1.5", 16, "whole number");
+        check_err("\"care leavers\"~99999999999", 16, "whole number");
+    }
+
+    #[test]
+    fn error_boost() {
+        check_err("adoption^", 9, "`^` needs a number");
+        check_err("adoption^0", 10, "positive number");
+        check_err("adoption^x", 10, "positive number");
+        check_err("adoption^1e5", 10, "positive number");
+        check_err("adoption^1.2.3", 10, "positive number");
+        check_err("adoption^2^3", 11, "a second `^`");
+        check_err("adoption ^2", 10, "`^` must follow");
+        check_err("^2", 1, "`^` must follow");
+        check_err("leav^2*", 7, "`*` must end a word, before any `^`");
+        check_err("neglect^2~1", 10, "`~` comes once, before any `^`");
+    }
+
+    #[test]
+    fn error_unknown_field() {
+        check_err("care colour:red", 6, "unknown field `colour`");
+        check_err("colour:\"red\"", 1, "unknown field `colour`");
+    }
+
+    #[test]
+    fn error_field_without_value() {
+        check_err("authority:", 11, "`authority:` needs a value");
+        check_err("authority: Hartlepool", 11, "`authority:` needs a value");
+        check_err("grade:(good)", 7, "`grade:` needs a value");
+        check_err("grade:-good", 7, "`grade:` needs a value");
+        check_err("authority:\"\"", 11, "empty value");
+        check_err("exact:", 7, "`exact:` needs a value");
+        check_err("exact:(a b)", 7, "applies to one word or phrase");
+        check_err("exact:grade:good", 7, "applies to one word or phrase");
+        check_err("year:twenty", 6, "a year is a number");
+        check_err("year:\"2013 x\"", 7, "a year is a number");
+        check("year:\" 2013 \"", "year:2013");
+    }
+
+    #[test]
+    fn error_bad_range() {
+        check_err("year:[2009 TO]", 14, "expected an upper bound");
+        check_err("year:[2009 TO ]", 15, "expected an upper bound");
+        check_err("year:[TO 2013]", 7, "expected a lower bound");
+        check_err("year:[] a", 7, "expected a lower bound");
+        check_err("year:[2009 2013]", 12, "expected `TO`");
+        check_err("year:[2009 to 2013]", 12, "expected `TO`");
+        check_err("year:[2009 TO 2013", 6, "unclosed range");
+        check_err("year:[2009", 6, "unclosed range");
+        check_err("year:[2009 TO 2013 2014]", 20, "expected `]` or `}`");
+        check_err("year:[2009 TO x]", 15, "a year or `*`");
+        check_err("year:[2013 TO 2009]", 6, "holds no year");
+        check_err("year:{2013 TO 2013]", 6, "holds no year");
+        check_err(
+            "grade:[good TO inadequate]",
+            7,
+            "only `year:` takes a range",
+        );
+        check_err("care [2009 TO 2013]", 6, "a range follows `year:`");
+        check_err("year: [2009 TO 2013]", 6, "needs a value");
+        check_err("care]", 5, "no range");
+    }
+
+    // Limits
+
+    #[test]
+    fn too_long() {
+        let long = "care ".repeat(MAX_QUERY_CHARS / 5 + 1);
+        check_err(&long, MAX_QUERY_CHARS + 1, "at most 2000");
+        let fits = "care ".repeat(MAX_QUERY_CHARS / 5);
+        assert!(parse(&fits).is_ok());
+    }
+
+    #[test]
+    fn too_deep() {
+        let ok = format!("{}a{}", "(".repeat(MAX_DEPTH), ")".repeat(MAX_DEPTH));
+        check(&ok, "a");
+        let deep = format!(
+            "{}a{}",
+            "(".repeat(MAX_DEPTH + 1),
+            ")".repeat(MAX_DEPTH + 1)
+        );
+        check_err(&deep, MAX_DEPTH + 1, "nested too deep");
+        check(&format!("{}a", "NOT ".repeat(2)), "(not (not a))");
+        check_err(
+            &format!("{}a", "NOT ".repeat(MAX_DEPTH + 1)),
+            129,
+            "nested too deep",
+        );
+        // Mixed: a NOT and a bracket per level; the 17th NOT is the 33rd level.
+        let mixed = format!("{}a{}", "NOT (".repeat(MAX_DEPTH / 2 + 1), ")".repeat(17));
+        check_err(&mixed, 81, "nested too deep");
+    }
+
+    #[test]
+    fn deep_nesting_within_the_length_limit_does_not_overflow() {
+        let n = MAX_QUERY_CHARS / 2 - 1;
+        let deep = format!("{}a{}", "(".repeat(n), ")".repeat(n));
+        assert!(parse(&deep).is_err());
+        check_lenient(&deep, "a");
+    }
+
+    // Lenient
+
+    #[test]
+    fn lenient_is_strict_when_that_parses() {
+        check_lenient(
+            "\"care leavers\"~3 OR leav* authority:Hartlepool",
+            "(or \"care leavers\"~3 (and leav* authority:Hartlepool))",
+        );
+    }
+
+    #[test]
+    fn lenient_fallback() {
+        check_lenient("care AND", "care");
+        check_lenient("care \"leavers staying", "(and care leavers staying)");
+        check_lenient("(care leavers", "(and care leavers)");
+        check_lenient("care OR leavers)", "(and care leavers)");
+        check_lenient("\"care leavers\" ) x", "(and \"care leavers\" x)");
+        check_lenient("care -adoption )", "(and care (not adoption))");
+        check_lenient("care NOT adoption )", "(and care (not adoption))");
+        check_lenient("care - adoption )", "(and care adoption)");
+        check_lenient(
+            "authority:Hartlepool grade:good AND",
+            "(and authority:Hartlepool grade:good)",
+        );
+        check_lenient(
+            "authority:\"North Yorkshire\" (",
+            "authority:\"North Yorkshire\"",
+        );
+        check_lenient("exact:leavers (", "exact:leavers");
+        check_lenient("exact:\"care leavers\" (", "exact:\"care leavers\"");
+        check_lenient("year:[2009 TO 2013 care", "(and 2009 2013 care)");
+        check_lenient("year:twenty care)", "(and twenty care)");
+        check_lenient("colour:red care", "(and colour red care)");
+        check_lenient("leav* neglect~9 adoption^x", "(and leav neglect adoption)");
+    }
+
+    #[test]
+    fn lenient_empty_and_garbage() {
+        check_lenient("", "(and )");
+        check_lenient("   ", "(and )");
+        check_lenient("( ) AND OR ~ ^ * \"", "(and )");
+        assert_eq!(parse_lenient("&&"), Node::All(vec![]));
+    }
+
+    #[test]
+    fn lenient_reads_only_the_first_characters() {
+        let long = format!("{}neglect", "care ".repeat(MAX_QUERY_CHARS / 5));
+        let Node::All(parts) = parse_lenient(&long) else {
+            panic!("not an All");
+        };
+        assert_eq!(parts.len(), MAX_QUERY_CHARS / 5);
+    }
+
+    // Properties
+
+    fn syntax_soup() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let piece = proptest::sample::select(vec![
+            "a",
+            "care",
+            "2013",
+            " ",
+            " ",
+            "\"",
+            "(",
+            ")",
+            "[",
+            "]",
+            "{",
+            "}",
+            "*",
+            "~",
+            "~1",
+            "^",
+            "^2",
+            ":",
+            "+",
+            "-",
+            "&",
+            "&&",
+            "|",
+            "||",
+            "AND",
+            "OR",
+            "NOT",
+            "TO",
+            "year:",
+            "authority:",
+            "exact:",
+            "text:",
+            "colour:",
+            "'",
+            ".",
+            ",",
+            "é",
+            "\u{301}",
+            "ß",
+        ]);
+        proptest::collection::vec(piece, 0..24).prop_map(|v| v.concat())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics_on_arbitrary_text(input in "\\PC{0,80}") {
+            let len = input.chars().count();
+            if let Err(e) = parse(&input) {
+                proptest::prop_assert!(e.column >= 1 && e.column <= len + 1, "{e} for {input:?}");
+            }
+            let _ = parse_lenient(&input);
+        }
+
+        #[test]
+        fn never_panics_on_syntax_soup(input in syntax_soup()) {
+            let len = input.chars().count();
+            match parse(&input) {
+                Err(e) => proptest::prop_assert!(
+                    e.column >= 1 && e.column <= len + 1, "{e} for {input:?}"
+                ),
+                Ok(node) => proptest::prop_assert_eq!(parse_lenient(&input), node),
+            }
+        }
+    }
 }
