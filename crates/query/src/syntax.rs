@@ -43,7 +43,9 @@
 //! - `leav*`: a prefix (single words only). `neglect~1`, `neglect~2`: fuzzy, within that edit
 //!   distance; a bare `neglect~` means distance 1 (two edits match too much on short words).
 //! - `word^2`, `"phrase"^1.5`, `(group)^2`, `grade:good^2`: boosts (a positive number).
-//! - `+x` is `x` (every clause is required anyway), `-x` is `NOT x`.
+//! - `+x` is `x` (every clause is required anyway), `-x` is `NOT x`. A `+` or `-` is a sign
+//!   only at the start, after a space or after `(`; elsewhere (`well-`, `c++`) it separates
+//!   words, and inside a word it is a hyphen.
 //! - `field:value` filters, field names case-insensitive, values kept as typed (resolved against
 //!   the index later, case-insensitively): `authority:Hartlepool`, `authority:"North Yorkshire"`,
 //!   `authority:E06000001`, `year:2013`, `year:[2009 TO 2013]` (`[` `]` inclusive, `{` `}`
@@ -1327,6 +1329,39 @@ mod tests {
                 fuzzy: None,
                 exact: false
             }
+        );
+    }
+
+    #[test]
+    fn readme_examples_parse() {
+        for query in [
+            "staying put",
+            "\"care leavers\"~3",
+            "adoption AND (delay OR drift) NOT \"early help\"",
+            "+adoption -fostering",
+            "(neglect OR abuse) \"child protection\"",
+            "leav*",
+            "neglect~1",
+            "judgement~",
+            "\"care leavers\"^2 adoption",
+            "(a OR b)^1.5",
+            "authority:Hartlepool year:[2009 TO 2013]",
+            "authority:\"North Yorkshire\"",
+            "authority:E06000001",
+            "region:\"North East\"",
+            "year:{2009 TO 2013]",
+            "year:[2018 TO *]",
+            "type:sif",
+            "grade:inadequate area:care-leavers",
+            "kind:judgement",
+            "exact:\"looked after children\"",
+            "exact:leavers",
+        ] {
+            assert!(parse(query).is_ok(), "{query}: {:?}", parse(query));
+        }
+        check(
+            "adoption AND (delay OR drift) NOT \"early help\"",
+            "(and adoption (or delay drift) (not \"early help\"))",
         );
     }
 
