@@ -6,6 +6,7 @@ pub mod citation;
 pub mod expand;
 pub mod search;
 pub mod snippet;
+pub mod syntax;
 
 use std::path::{Path, PathBuf};
 
