@@ -9,7 +9,9 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use ofsearch_indexer::{index_paths, IndexOptions, Summary};
-use ofsearch_query::{QueryError, Searcher};
+use ofsearch_query::{
+    snippet, Filters, Hit, QueryError, SearchRequest, SearchResponse, Searcher, Sort,
+};
 
 /// Default index directory, relative to the working directory.
 const DEFAULT_INDEX: &str = "ofsearch-index";
@@ -47,25 +49,145 @@ enum Command {
     },
     /// List the indexed reports with their metadata and judgements
     Reports {
-        #[arg(long, value_enum, default_value_t = Format::Table)]
-        format: Format,
+        #[arg(long, value_enum, default_value_t = ReportsFormat::Table)]
+        format: ReportsFormat,
     },
-    /// Ranked search over paragraphs (builds the index from the bundled corpus if missing)
+    /// Ranked search over paragraphs, with facet counts (builds the index from the bundled
+    /// corpus if missing)
     Search {
-        /// Query: words are ANDed; "quoted phrases", OR, NOT, field:value as in tantivy's syntax
-        query: String,
+        #[command(flatten)]
+        query: QueryArgs,
         /// Number of hits to show
         #[arg(long, default_value_t = 10)]
         limit: usize,
+        /// Hits to skip (paging)
+        #[arg(long, default_value_t = 0)]
+        offset: usize,
+        /// Order of hits
+        #[arg(long, value_enum, default_value_t = SortArg::Relevance)]
+        sort: SortArg,
+        /// One row per report: its best paragraph and its number of matching paragraphs
+        #[arg(long, value_enum)]
+        group_by: Option<GroupBy>,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// Every matching paragraph (not a top k), streamed with all its tags and its citation
+    Export {
+        #[command(flatten)]
+        query: QueryArgs,
+        /// Order of rows
+        #[arg(long, value_enum, default_value_t = SortArg::Relevance)]
+        sort: SortArg,
+        #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+        format: ExportFormat,
+    },
+}
+
+/// The query and its filters, shared by the commands that search.
+#[derive(clap::Args)]
+struct QueryArgs {
+    /// Query: words (all must match), "phrases", "phrase"~3, leav*, neglect~1, AND OR NOT + -,
+    /// (groups), field:value filters (authority: region: year: type: area: grade: kind:)
+    query: String,
+    /// Only these authorities (name or ONS code; repeatable, values OR'ed)
+    #[arg(long, value_name = "NAME")]
+    authority: Vec<String>,
+    /// Only these regions (repeatable)
+    #[arg(long, value_name = "REGION")]
+    region: Vec<String>,
+    /// Only these years: 2013 or 2009-2013 (repeatable)
+    #[arg(long, value_name = "YEAR")]
+    year: Vec<String>,
+    /// Only these report types: sif, ilacs, jar, ... (repeatable)
+    #[arg(long = "type", value_name = "TYPE")]
+    report_type: Vec<String>,
+    /// Only these canonical areas: care-leavers, help-and-protection, ... (repeatable)
+    #[arg(long, value_name = "AREA")]
+    area: Vec<String>,
+    /// Only these grades: outstanding, good, requires-improvement, inadequate, ungraded
+    #[arg(long, value_name = "GRADE")]
+    grade: Vec<String>,
+    /// Only these paragraph kinds: judgement, summary, context, recommendations, ...
+    #[arg(long, value_name = "KIND")]
+    kind: Vec<String>,
+    /// Match words and phrases exactly (no stemming)
+    #[arg(long)]
+    exact: bool,
+    /// Include boilerplate paragraphs (excluded by default)
+    #[arg(long)]
+    include_boilerplate: bool,
+    /// Also search each phrase's period equivalents ("looked after children" / "children in care")
+    #[arg(long)]
+    expand: bool,
+    /// Read the query as plain text typed into a search box: stray operators are ignored
+    #[arg(long)]
+    lenient: bool,
+}
+
+impl QueryArgs {
+    fn request(&self) -> SearchRequest {
+        SearchRequest {
+            query: self.query.clone(),
+            filters: Filters {
+                authority: self.authority.clone(),
+                region: self.region.clone(),
+                year: self.year.clone(),
+                report_type: self.report_type.clone(),
+                area: self.area.clone(),
+                grade: self.grade.clone(),
+                kind: self.kind.clone(),
+            },
+            exact: self.exact,
+            include_boilerplate: self.include_boilerplate,
+            expand: self.expand,
+            lenient: self.lenient,
+            ..SearchRequest::default()
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
 enum Format {
     Table,
     Json,
+    Jsonl,
+    Csv,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum ReportsFormat {
+    Table,
+    Json,
+    Jsonl,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum ExportFormat {
+    Csv,
+    Jsonl,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum SortArg {
+    Relevance,
+    Newest,
+    Oldest,
+}
+
+impl From<SortArg> for Sort {
+    fn from(s: SortArg) -> Sort {
+        match s {
+            SortArg::Relevance => Sort::Relevance,
+            SortArg::Newest => Sort::Newest,
+            SortArg::Oldest => Sort::Oldest,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum GroupBy {
+    Report,
 }
 
 fn main() -> ExitCode {
@@ -83,10 +205,12 @@ fn main() -> ExitCode {
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    let broken = |e: &std::io::Error| e.kind() == std::io::ErrorKind::BrokenPipe;
     err.chain().any(|cause| {
-        cause
-            .downcast_ref::<std::io::Error>()
-            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+        cause.downcast_ref::<std::io::Error>().is_some_and(broken)
+            || cause
+                .downcast_ref::<csv::Error>()
+                .is_some_and(|e| matches!(e.kind(), csv::ErrorKind::Io(io) if broken(io)))
     })
 }
 
@@ -126,46 +250,175 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let reports = searcher.reports()?;
             let mut out = std::io::stdout().lock();
             match format {
-                Format::Json => {
+                ReportsFormat::Json => {
                     serde_json::to_writer_pretty(&mut out, &reports)?;
                     writeln!(out)?;
                 }
-                Format::Table => print_reports(&mut out, &reports)?,
+                ReportsFormat::Jsonl => {
+                    for report in &reports {
+                        serde_json::to_writer(&mut out, report)?;
+                        writeln!(out)?;
+                    }
+                }
+                ReportsFormat::Table => print_reports(&mut out, &reports)?,
             }
             Ok(ExitCode::SUCCESS)
         }
         Command::Search {
             query,
             limit,
+            offset,
+            sort,
+            group_by,
             format,
         } => {
-            if !index_dir.join("meta.json").exists() {
-                let corpus = bundled_corpus()?;
-                eprintln!(
-                    "ofsearch: no index at {}; building it from {} first",
-                    index_dir.display(),
-                    corpus.display()
-                );
-                let summary = build_index(&[corpus], &index_dir, 0, 256)?;
-                print_summary(&mut std::io::stderr().lock(), &summary, &index_dir)?;
-            }
+            ensure_index(&index_dir)?;
             let searcher = open(&index_dir)?;
-            let results = searcher.search(&query, limit)?;
+            let request = SearchRequest {
+                limit,
+                offset,
+                sort: sort.into(),
+                group_by_report: group_by.is_some(),
+                ..query.request()
+            };
+            let response = searcher.search_request(&request)?;
             let mut out = std::io::stdout().lock();
             match format {
                 Format::Json => {
-                    serde_json::to_writer_pretty(&mut out, &results)?;
+                    serde_json::to_writer_pretty(&mut out, &response)?;
                     writeln!(out)?;
                 }
-                Format::Table => print_hits(&mut out, &results)?,
+                Format::Jsonl => {
+                    for hit in &response.hits {
+                        serde_json::to_writer(&mut out, hit)?;
+                        writeln!(out)?;
+                    }
+                }
+                Format::Csv => {
+                    let mut csv = csv::Writer::from_writer(&mut out);
+                    csv.write_record(CSV_HEADER)?;
+                    for hit in &response.hits {
+                        csv.write_record(csv_row(hit))?;
+                    }
+                    csv.flush()?;
+                }
+                Format::Table => {
+                    let ansi = std::io::stdout().is_terminal();
+                    print_hits(&mut out, &response, request.exact, ansi)?;
+                }
             }
-            Ok(if results.total == 0 {
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
-            })
+            Ok(exit_for(response.total))
+        }
+        Command::Export {
+            query,
+            sort,
+            format,
+        } => {
+            ensure_index(&index_dir)?;
+            let searcher = open(&index_dir)?;
+            let request = SearchRequest {
+                sort: sort.into(),
+                ..query.request()
+            };
+            let node = searcher.parse(&request)?;
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let total = match format {
+                ExportFormat::Jsonl => {
+                    searcher.each_match(&request, &node, |hit| -> Result<()> {
+                        serde_json::to_writer(&mut out, &hit)?;
+                        writeln!(out)?;
+                        Ok(())
+                    })?
+                }
+                ExportFormat::Csv => {
+                    let mut csv = csv::Writer::from_writer(&mut out);
+                    csv.write_record(CSV_HEADER)?;
+                    let total = searcher.each_match(&request, &node, |hit| -> Result<()> {
+                        csv.write_record(csv_row(&hit))?;
+                        Ok(())
+                    })?;
+                    csv.flush()?;
+                    total
+                }
+            };
+            out.flush()?;
+            Ok(exit_for(total))
         }
     }
+}
+
+/// Exit code of a search: 0 with matches, 1 without.
+fn exit_for(total: u64) -> ExitCode {
+    if total == 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Builds the index from the bundled corpus if there is none (as the README's first command
+/// expects).
+fn ensure_index(index_dir: &Path) -> Result<()> {
+    if index_dir.join("meta.json").exists() {
+        return Ok(());
+    }
+    let corpus = bundled_corpus()?;
+    eprintln!(
+        "ofsearch: no index at {}; building it from {} first",
+        index_dir.display(),
+        corpus.display()
+    );
+    let summary = build_index(&[corpus], index_dir, 0, 256)?;
+    print_summary(&mut std::io::stderr().lock(), &summary, index_dir)
+}
+
+/// Columns of CSV output (search and export).
+const CSV_HEADER: [&str; 20] = [
+    "citation",
+    "authority",
+    "authority_code",
+    "region",
+    "report_type",
+    "year",
+    "inspection_end",
+    "area",
+    "area_canonical",
+    "grade",
+    "grade_printed",
+    "kind",
+    "section",
+    "paragraph_number",
+    "ordinal",
+    "source",
+    "line",
+    "report_id",
+    "score",
+    "text",
+];
+
+fn csv_row(hit: &Hit) -> [String; 20] {
+    [
+        hit.citation.clone(),
+        hit.authority.clone(),
+        hit.authority_code.clone(),
+        hit.region.clone(),
+        hit.report_type.clone(),
+        hit.year.map(|y| y.to_string()).unwrap_or_default(),
+        hit.inspection_end.clone().unwrap_or_default(),
+        hit.area.clone(),
+        hit.area_canonical.clone(),
+        hit.grade.clone(),
+        hit.grade_printed.clone(),
+        hit.kind.clone(),
+        hit.section.clone(),
+        hit.paragraph_number.clone().unwrap_or_default(),
+        hit.ordinal.to_string(),
+        hit.source.path.clone(),
+        hit.source.line.to_string(),
+        hit.report_id.clone(),
+        format!("{:.4}", hit.score),
+        hit.text.clone(),
+    ]
 }
 
 fn open(index_dir: &Path) -> Result<Searcher> {
@@ -322,46 +575,69 @@ fn print_reports(out: &mut dyn Write, reports: &[serde_json::Value]) -> Result<(
     Ok(())
 }
 
-fn print_hits(out: &mut dyn Write, results: &ofsearch_query::SearchResults) -> Result<()> {
+fn print_hits(
+    out: &mut dyn Write,
+    response: &SearchResponse,
+    exact: bool,
+    ansi: bool,
+) -> Result<()> {
+    let grouped = response.hits.iter().any(|h| h.report_matches.is_some());
     writeln!(
         out,
-        "{} matching paragraphs for {:?}; showing {}",
-        results.total,
-        results.query,
-        results.hits.len()
+        "{} matching paragraphs in {} reports for {:?}; showing {}{} ({:.1} ms)",
+        response.total,
+        response.reports,
+        response.query,
+        response.hits.len(),
+        if grouped { " reports" } else { "" },
+        response.took_ms
     )?;
-    for (rank, hit) in results.hits.iter().enumerate() {
-        let para = hit
-            .paragraph_number
-            .as_ref()
-            .map(|n| format!("para {n}"))
-            .unwrap_or_else(|| format!("¶{}", hit.ordinal));
+    for e in &response.expanded {
+        writeln!(out, "  expanded {:?} to {}", e.from, e.to.join(" | "))?;
+    }
+    let highlight = ofsearch_query::highlight_for(&response.parsed, exact);
+    for (rank, hit) in response.hits.iter().enumerate() {
+        let matches = hit
+            .report_matches
+            .map(|n| format!(" | {n} matching paragraphs in this report"))
+            .unwrap_or_default();
         writeln!(
             out,
-            "\n{}. [{:.2}] {} {} {} | {} ({}) | {} | {}",
+            "\n{}. {} | {} ({}) | {}{}",
             rank + 1,
-            hit.score,
-            hit.authority,
-            hit.report_type,
-            hit.year
-                .map(|y| y.to_string())
-                .unwrap_or_else(|| "-".into()),
+            hit.citation,
             hit.area_canonical,
             hit.grade,
             hit.kind,
-            para
+            matches
         )?;
         writeln!(out, "   {}:{}", hit.source.path, hit.source.line)?;
         if !hit.section.is_empty() {
             writeln!(out, "   § {}", hit.section)?;
         }
-        let text: String = if hit.text.chars().count() > 400 {
-            let cut: String = hit.text.chars().take(400).collect();
-            format!("{cut}…")
+        let fragments = hit.fragments(&highlight);
+        let snippet = if ansi {
+            snippet::to_ansi(&fragments)
         } else {
-            hit.text.clone()
+            snippet::to_plain(&fragments)
         };
-        writeln!(out, "   {text}")?;
+        writeln!(out, "   {snippet}")?;
+    }
+    if response.total > 0 {
+        writeln!(out, "\nFacets (matching paragraphs):")?;
+        for (field, values) in &response.facets {
+            let shown: Vec<String> = values
+                .iter()
+                .take(6)
+                .map(|v| format!("{} {}", v.value, v.count))
+                .collect();
+            let more = if values.len() > 6 {
+                format!(", … ({} values)", values.len())
+            } else {
+                String::new()
+            };
+            writeln!(out, "  {field:<10} {}{more}", shown.join(", "))?;
+        }
     }
     Ok(())
 }

@@ -455,3 +455,68 @@ fn search_builds_a_missing_index_from_the_corpus_folder() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(cwd.join("fresh/meta.json").exists());
 }
+
+#[test]
+fn search_flags_formats_facets_and_export() {
+    let dir = workdir();
+    let cwd = dir.path();
+    index(cwd);
+    let search = |args: &[&str]| {
+        let mut all = vec!["search", "--index", "idx"];
+        all.extend_from_slice(args);
+        run(cwd, &all)
+    };
+
+    // The JSON response carries the contract's top-level fields, snippets and citations.
+    let response = json(&search(&["children", "--format", "json"]));
+    assert_keys(
+        &response,
+        &["query", "total", "reports", "took_ms", "hits", "facets"],
+    );
+    let hit = &response["hits"][0];
+    assert!(hit["snippet"].as_str().expect("snippet").contains("<mark>"));
+    assert!(hit["citation"]
+        .as_str()
+        .expect("citation")
+        .starts_with("Ofsted, "));
+    let years = response["facets"]["year"].as_array().expect("year facet");
+    let total: u64 = years.iter().map(|v| v["count"].as_u64().unwrap_or(0)).sum();
+    assert_eq!(total, response["total"].as_u64().expect("total"));
+
+    // A flag filter gives the facet's count, values of one flag OR'ed.
+    let y2013 = years
+        .iter()
+        .find(|v| v["value"] == "2013")
+        .expect("2013 in facets");
+    let filtered = json(&search(&["children", "--year", "2013", "--format", "json"]));
+    assert_eq!(filtered["total"], y2013["count"]);
+    let either = json(&search(&[
+        "children", "--year", "2013", "--year", "2011", "--format", "json",
+    ]));
+    assert!(either["total"].as_u64() > filtered["total"].as_u64());
+    let in_query = json(&search(&["children year:2013", "--format", "json"]));
+    assert_eq!(in_query["total"], filtered["total"]);
+
+    // An unknown filter value is a one-line error naming it.
+    let err = one_line_error(&search(&["children", "--grade", "excellent"]));
+    assert!(err.contains("excellent"), "{err}");
+
+    // jsonl and csv: one hit per line / row.
+    let jsonl = search(&["children", "--limit", "3", "--format", "jsonl"]);
+    assert_eq!(stdout(&jsonl).lines().count(), 3);
+    let csv = search(&["children", "--limit", "3", "--format", "csv"]);
+    assert!(stdout(&csv).starts_with("citation,authority,"));
+
+    // Export streams every match, not a page.
+    let export = run(
+        cwd,
+        &["export", "children", "--index", "idx", "--format", "jsonl"],
+    );
+    assert_eq!(code(&export), 0);
+    assert_eq!(
+        stdout(&export).lines().count() as u64,
+        response["total"].as_u64().expect("total")
+    );
+    let none = run(cwd, &["export", "xylophone", "--index", "idx"]);
+    assert_eq!(code(&none), 1);
+}

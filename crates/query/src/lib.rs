@@ -10,11 +10,11 @@ pub mod syntax;
 
 use std::path::{Path, PathBuf};
 
-use ofsearch_schema::schema::{RECORD_PARAGRAPH, RECORD_REPORT};
+use ofsearch_schema::schema::RECORD_REPORT;
 use ofsearch_schema::{register_tokenizers, Fields, SCHEMA_VERSION, VERSION_FILE};
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, QueryParser, TermQuery};
+use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, TermQuery};
 
 pub use search::{FacetCount, Filters, SearchRequest, Sort};
 use tantivy::schema::{IndexRecordOption, Value};
@@ -38,14 +38,21 @@ pub enum QueryError {
     #[error("{0}")]
     Filter(String),
     /// The query text does not parse.
+    /// (Not a `source`: the message says the column and reason once, also in an error chain.)
     #[error("query does not parse: {0}")]
-    Parse(String),
+    Parse(syntax::SyntaxError),
     /// The index could not be read.
     #[error("index error: {0}")]
     Index(#[from] tantivy::TantivyError),
     /// A stored report record is damaged.
     #[error("damaged report record: {0}")]
     Record(#[from] serde_json::Error),
+}
+
+impl From<syntax::SyntaxError> for QueryError {
+    fn from(e: syntax::SyntaxError) -> QueryError {
+        QueryError::Parse(e)
+    }
 }
 
 /// Where a paragraph comes from.
@@ -245,17 +252,6 @@ fn read_names(reader: &IndexReader, f: &Fields) -> Result<search::Names, QueryEr
     })
 }
 
-/// A page of ranked hits.
-#[derive(Debug, Clone, Serialize)]
-pub struct SearchResults {
-    /// The query as given.
-    pub query: String,
-    /// Number of matching paragraphs (exact).
-    pub total: usize,
-    /// Hits, best first.
-    pub hits: Vec<Hit>,
-}
-
 /// An open index.
 pub struct Searcher {
     index: Index,
@@ -293,40 +289,27 @@ impl Searcher {
         })
     }
 
-    /// Ranks paragraphs for `query` (tantivy query syntax over the stemmed text; terms are
-    /// ANDed), best first.
-    pub fn search(&self, query: &str, limit: usize) -> Result<SearchResults, QueryError> {
-        let f = &self.fields;
-        let mut parser = QueryParser::for_index(&self.index, vec![f.text]);
-        parser.set_conjunction_by_default();
-        let parsed = parser
-            .parse_query(query)
-            .map_err(|e| QueryError::Parse(e.to_string()))?;
-        let paragraphs = TermQuery::new(
-            Term::from_field_text(f.record, RECORD_PARAGRAPH),
-            IndexRecordOption::Basic,
-        );
-        let full = BooleanQuery::new(vec![
-            (Occur::Must, parsed),
-            (
-                Occur::Must,
-                Box::new(ConstScoreQuery::new(Box::new(paragraphs), 0.0)),
-            ),
-        ]);
-        let searcher = self.reader.searcher();
-        let (top, total) = searcher.search(
-            &full,
-            &(TopDocs::with_limit(limit.max(1)).order_by_score(), Count),
-        )?;
-        let mut hits = Vec::with_capacity(top.len());
-        for (score, address) in top.into_iter().take(limit) {
-            let doc: TantivyDocument = searcher.doc(address)?;
-            hits.push(self.hit(&doc, score));
-        }
-        Ok(SearchResults {
+    /// Ranks paragraphs for `query` (the query language, strict), best first: the first
+    /// `limit` hits, with facets. A shorthand for [`Searcher::search_request`].
+    pub fn search(&self, query: &str, limit: usize) -> Result<SearchResponse, QueryError> {
+        self.search_request(&SearchRequest {
             query: query.to_string(),
-            total,
-            hits,
+            limit,
+            ..SearchRequest::default()
+        })
+    }
+
+    /// Parses the request's query (strictly, or leniently if asked) and runs it.
+    pub fn search_request(&self, request: &SearchRequest) -> Result<SearchResponse, QueryError> {
+        self.run(request, &self.parse(request)?)
+    }
+
+    /// The request's query, parsed as the request asks.
+    pub fn parse(&self, request: &SearchRequest) -> Result<ast::Node, QueryError> {
+        Ok(if request.lenient {
+            syntax::parse_lenient(&request.query)
+        } else {
+            syntax::parse(&request.query)?
         })
     }
 
