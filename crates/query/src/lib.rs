@@ -14,9 +14,9 @@ use ofsearch_schema::schema::RECORD_REPORT;
 use ofsearch_schema::{register_tokenizers, Fields, SCHEMA_VERSION, VERSION_FILE};
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, TermQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, TermQuery};
 
-pub use search::{FacetCount, Filters, SearchRequest, Sort};
+pub use search::{Boosts, FacetCount, Filters, SearchRequest, Sort};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{Index, IndexReader, TantivyDocument, Term};
 
@@ -344,6 +344,28 @@ impl Searcher {
             request.include_boilerplate || asks_for_boilerplate(&node, &request.filters),
         );
         clauses.push((Occur::Must, compiler.node(&node)?));
+        // Ranking only (Should beside Must): headings that hold the query's words, and
+        // judgement text, score more.
+        if request.boosts.section > 0.0 {
+            if let Some(section) = compiler.section(&node) {
+                clauses.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(section, request.boosts.section)),
+                ));
+            }
+        }
+        if request.boosts.judgement > 0.0 {
+            clauses.push((
+                Occur::Should,
+                Box::new(ConstScoreQuery::new(
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(f.kind, ofsearch_schema::Kind::Judgement.as_str()),
+                        IndexRecordOption::Basic,
+                    )),
+                    request.boosts.judgement,
+                )),
+            ));
+        }
         for filter in compiler.filters(&request.filters)? {
             clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(filter, 0.0))));
         }

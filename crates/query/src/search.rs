@@ -154,7 +154,7 @@ impl Compiler<'_> {
 
     /// The index terms `text` analyses to in `field`, with their positions.
     fn terms(&mut self, field: Field, text: &str) -> Vec<(usize, Term)> {
-        let analyzer = if field == self.fields.text {
+        let analyzer = if field == self.fields.text || field == self.fields.section {
             &mut self.stemmed
         } else {
             &mut self.exact
@@ -206,6 +206,19 @@ impl Compiler<'_> {
             )),
             _ => Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop)),
         }
+    }
+
+    /// A query over the section headings for the positive words and phrases of `node`
+    /// (scored, for ranking only), if any.
+    pub fn section(&mut self, node: &Node) -> Option<Box<dyn Query>> {
+        let mut texts = Vec::new();
+        positive_texts(node, &mut texts);
+        let field = self.fields.section;
+        let clauses: Vec<(Occur, Box<dyn Query>)> = texts
+            .iter()
+            .map(|(text, slop)| (Occur::Should, self.sequence(field, text, *slop)))
+            .collect();
+        (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
     }
 
     /// The query for one filter (matching paragraphs, unscored).
@@ -345,6 +358,21 @@ impl Compiler<'_> {
             out.push(Box::new(BooleanQuery::new(options)) as Box<dyn Query>);
         }
         Ok(out)
+    }
+}
+
+/// The words and phrases of a query that are not excluded, with their slop.
+fn positive_texts(node: &Node, out: &mut Vec<(String, u32)>) {
+    match node {
+        Node::Word(w) if !w.prefix && w.fuzzy.is_none() => out.push((w.text.clone(), 0)),
+        Node::Phrase(p) => out.push((p.text.clone(), p.slop)),
+        Node::All(parts) | Node::Any(parts) => {
+            for part in parts {
+                positive_texts(part, out);
+            }
+        }
+        Node::Boost(inner, _) => positive_texts(inner, out),
+        Node::Word(_) | Node::Not(_) | Node::Filter(_) => {}
     }
 }
 
@@ -605,6 +633,28 @@ pub struct SearchRequest {
     pub limit: usize,
     /// One row per report (its best paragraph and its count of matching paragraphs).
     pub group_by_report: bool,
+    /// Ranking weights added to the text's BM25 score.
+    pub boosts: Boosts,
+}
+
+/// Tunable ranking: besides BM25 over the paragraph text, a paragraph scores more when its
+/// section headings hold the query's words, and when it is judgement text.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Boosts {
+    /// Weight of BM25 over the section path (headings) for the query's words; 0 turns it off.
+    pub section: f32,
+    /// Score added to judgement paragraphs (the inspectors' findings); 0 turns it off.
+    pub judgement: f32,
+}
+
+impl Default for Boosts {
+    fn default() -> Self {
+        Boosts {
+            section: 0.5,
+            judgement: 0.5,
+        }
+    }
 }
 
 impl Default for SearchRequest {
@@ -620,6 +670,7 @@ impl Default for SearchRequest {
             offset: 0,
             limit: 10,
             group_by_report: false,
+            boosts: Boosts::default(),
         }
     }
 }
