@@ -64,7 +64,9 @@
 //! Words with fewer than [`CompareOptions::min_frequency`] occurrences over all the matching
 //! paragraphs (default 5) are left out, as are words with no letter (numbers, paragraph
 //! numbers), single letters, and with [`CompareOptions::stop_words`] (the default) a short list
-//! of English function words ([`STOP_WORDS`]). Each group lists its most over-used words
+//! of English function words ([`STOP_WORDS`]); with [`CompareOptions::exclude_query_words`]
+//! (the default) the words the query matches are left out too. Token counts `c` and `d` count
+//! every word. Each group lists its most over-used words
 //! (highest positive G2 first) and its most under-used (most negative first); ties are broken by
 //! the word. A single group has nothing to be compared with: its lists are empty.
 
@@ -348,6 +350,13 @@ impl Patterns {
 
     fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    /// Whether a word of the text matches any word of any pattern.
+    fn matches_word(&self, tok: &Tok) -> bool {
+        self.0
+            .iter()
+            .any(|p| p.terms.iter().any(|term| term.matches(tok)))
     }
 
     /// The occurrences in a paragraph's words, as ranges of word indices (first..=last), in
@@ -886,6 +895,9 @@ pub struct CompareOptions {
     pub min_frequency: u64,
     /// Leave out [`STOP_WORDS`]. Default: true.
     pub stop_words: bool,
+    /// Leave out the words the query itself matches (they are in every matching paragraph by
+    /// construction, so they only measure how long each group's paragraphs are). Default: true.
+    pub exclude_query_words: bool,
 }
 
 impl Default for CompareOptions {
@@ -895,12 +907,14 @@ impl Default for CompareOptions {
             top: 20,
             min_frequency: 5,
             stop_words: true,
+            exclude_query_words: true,
         }
     }
 }
 
 /// English function words left out by [`compare`] (articles, pronouns, auxiliaries,
-/// prepositions, conjunctions): frequent everywhere, they say nothing of a group.
+/// prepositions, conjunctions): frequent everywhere, they say nothing of a group. Negations
+/// ("not", "no") are kept: in inspection reports they mark weakness ("is not consistently").
 pub const STOP_WORDS: &[&str] = &[
     "a", "about", "after", "all", "also", "an", "and", "any", "are", "as", "at", "be", "been",
     "being", "but", "by", "can", "could", "did", "do", "does", "for", "from", "had", "has", "have",
@@ -931,7 +945,7 @@ pub struct CompareGroup {
     pub value: String,
     /// Matching paragraphs in the group.
     pub paragraphs: u64,
-    /// Words in them (after nothing is left out: every token counts).
+    /// Words in them (every word counts here, including those left out of the lists).
     pub tokens: u64,
     /// The most over-used words, highest G2 first.
     pub over: Vec<Keyword>,
@@ -948,6 +962,8 @@ pub struct Comparison {
     pub min_frequency: u64,
     /// Whether [`STOP_WORDS`] were left out.
     pub stop_words: bool,
+    /// Whether the query's own words were left out.
+    pub exclude_query_words: bool,
     /// The groups, in vocabulary order (grades best first).
     pub groups: Vec<CompareGroup>,
 }
@@ -1004,7 +1020,13 @@ pub fn compare_with(
         include_boilerplate: false,
         ..request.clone()
     };
-    let mut analyzer = exact_analyzer();
+    let patterns = if options.exclude_query_words {
+        let compiled = searcher.compile(&request, node)?;
+        Patterns::from_node(&compiled.node, request.exact)
+    } else {
+        Patterns::default()
+    };
+    let mut analysers = Analysers::default();
     let mut groups: BTreeMap<String, Group> = BTreeMap::new();
     searcher.each_match(&request, node, |hit: Hit| -> Result<(), QueryError> {
         if hit.kind == ofsearch_schema::Kind::Boilerplate.as_str() {
@@ -1020,9 +1042,11 @@ pub fn compare_with(
             counts: HashMap::new(),
         });
         group.paragraphs += 1;
-        for token in analyse(&mut analyzer, &hit.text) {
+        for token in analysers.tokens(&hit.text) {
             group.tokens += 1;
-            *group.counts.entry(token.text).or_default() += 1;
+            if !patterns.matches_word(&token) {
+                *group.counts.entry(token.exact).or_default() += 1;
+            }
         }
         Ok(())
     })?;
@@ -1103,6 +1127,7 @@ pub fn compare_with(
         by: options.by,
         min_frequency: options.min_frequency,
         stop_words: options.stop_words,
+        exclude_query_words: options.exclude_query_words,
         groups: out,
     })
 }
