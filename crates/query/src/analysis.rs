@@ -29,7 +29,9 @@
 //!
 //! The context is `width` words either side (words as the tokenizer counts them), the text
 //! between them kept as printed (punctuation included) with its whitespace collapsed to single
-//! spaces; at the start or end of a paragraph the context runs to the paragraph's edge. The
+//! spaces, and widened to the nearest whitespace so that the outermost words show whole with
+//! their punctuation ("(IDVA)"); at the start or end of a paragraph the context runs to the
+//! paragraph's edge. The keyword is the text from its first word to its last, as printed. The
 //! source line is the paragraph's first line.
 //!
 //! # Trend: numerators and denominators
@@ -92,8 +94,9 @@ use crate::{Hit, QueryError, SearchRequest, Searcher, SourceRef};
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum KwicSort {
-    /// Paragraphs in the request's order (relevance, newest or oldest), occurrences in text
-    /// order within a paragraph.
+    /// Paragraphs in the request's order (relevance, newest or oldest; paragraphs that tie, such
+    /// as those of one report by date, in index order), occurrences in text order within a
+    /// paragraph.
     #[default]
     Match,
     /// By the words left of the keyword, read leftwards (the nearest first), ignoring case.
@@ -446,21 +449,41 @@ fn collapse(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// `at` moved back to just after the whitespace before it (or the start of the text).
+fn to_whitespace_before(text: &str, at: usize) -> usize {
+    text.get(..at)
+        .and_then(|before| {
+            before
+                .char_indices()
+                .rev()
+                .find(|(_, c)| c.is_whitespace())
+                .map(|(i, c)| i + c.len_utf8())
+        })
+        .unwrap_or(0)
+}
+
+/// `at` moved on to the whitespace after it (or the end of the text).
+fn to_whitespace_after(text: &str, at: usize) -> usize {
+    text.get(at..)
+        .and_then(|after| after.find(char::is_whitespace).map(|i| at + i))
+        .unwrap_or(text.len())
+}
+
 /// The KWIC line of the occurrence `span` (word indices) in a hit's text.
 fn line(hit: &Hit, tokens: &[Tok], span: (usize, usize), width: usize) -> KwicLine {
     let text = hit.text.as_str();
     let (first, last) = (&tokens[span.0], &tokens[span.1]);
-    let left_from = if span.0 >= width && width > 0 {
-        tokens[span.0 - width].from
-    } else if width == 0 {
-        first.from
+    let (left_from, right_to) = if width == 0 {
+        (first.from, last.to)
     } else {
-        0
-    };
-    let right_to = if width == 0 {
-        last.to
-    } else {
-        tokens.get(span.1 + width).map_or(text.len(), |t| t.to)
+        // Widened to whitespace, so that the outermost words show whole, with their
+        // punctuation ("(IDVA)", not "(IDVA").
+        let from = span.0.checked_sub(width).map_or(0, |i| tokens[i].from);
+        let to = tokens.get(span.1 + width).map_or(text.len(), |t| t.to);
+        (
+            to_whitespace_before(text, from),
+            to_whitespace_after(text, to),
+        )
     };
     let slice = |from: usize, to: usize| collapse(text.get(from..to).unwrap_or(""));
     KwicLine {
