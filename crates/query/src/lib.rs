@@ -1,6 +1,7 @@
 //! Reads an ofsearch index: ranked paragraph search (BM25 over the stemmed text) and the list of
 //! indexed reports. It never writes the index.
 
+pub mod analysis;
 pub mod ast;
 pub mod citation;
 pub mod expand;
