@@ -9,6 +9,7 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use ofsearch_indexer::{index_paths, IndexOptions, Summary};
+use ofsearch_query::analysis::{self, CompareBy, KwicSort, Split};
 use ofsearch_query::{
     snippet, Filters, Hit, QueryError, SearchRequest, SearchResponse, Searcher, Sort,
 };
@@ -82,6 +83,75 @@ enum Command {
         #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
         format: ExportFormat,
     },
+    /// Keyword in context: every occurrence of the query's words and phrases in the matching
+    /// paragraphs, with N words either side
+    Kwic {
+        #[command(flatten)]
+        query: QueryArgs,
+        /// Words of context either side
+        #[arg(long, default_value_t = 6)]
+        width: usize,
+        /// Order of lines: as the paragraphs rank, or by the word left or right of the match
+        #[arg(long, value_enum, default_value_t = KwicSortArg::Match)]
+        sort: KwicSortArg,
+        /// Lines to show (0 = all)
+        #[arg(long, default_value_t = 0)]
+        limit: usize,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Matching paragraphs and reports per year, raw and per 1,000 paragraphs indexed that year
+    Trend {
+        #[command(flatten)]
+        query: QueryArgs,
+        /// The time unit (years)
+        #[arg(long, value_enum, default_value_t = TrendBy::Year)]
+        by: TrendBy,
+        /// Also count per grade, area or report type within each year
+        #[arg(long, value_enum)]
+        split: Option<SplitArg>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// The words most over- and under-represented in matching paragraphs of one grade (or
+    /// area) against the others (log-likelihood keyness; boilerplate excluded)
+    Compare {
+        #[command(flatten)]
+        query: QueryArgs,
+        /// Groups to compare
+        #[arg(long, value_enum, default_value_t = CompareByArg::Grade)]
+        by: CompareByArg,
+        /// Words to list per group
+        #[arg(long, default_value_t = 15)]
+        top: usize,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum KwicSortArg {
+    Match,
+    Left,
+    Right,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum TrendBy {
+    Year,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum SplitArg {
+    Grade,
+    Area,
+    Type,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum CompareByArg {
+    Grade,
+    Area,
 }
 
 /// The query and its filters, shared by the commands that search.
@@ -309,6 +379,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(exit_for(response.total))
         }
+        analysis @ (Command::Kwic { .. } | Command::Trend { .. } | Command::Compare { .. }) => {
+            run_analysis(analysis, &index_dir)
+        }
         Command::Export {
             query,
             sort,
@@ -344,6 +417,217 @@ fn run(cli: Cli) -> Result<ExitCode> {
             out.flush()?;
             Ok(exit_for(total))
         }
+    }
+}
+
+/// The analyses: keyword in context, trend, keyness.
+fn run_analysis(command: Command, index_dir: &Path) -> Result<ExitCode> {
+    ensure_index(index_dir)?;
+    let searcher = open(index_dir)?;
+    let mut out = std::io::stdout().lock();
+    match command {
+        Command::Kwic {
+            query,
+            width,
+            sort,
+            limit,
+            format,
+        } => {
+            let request = query.request();
+            let node = searcher.parse(&request)?;
+            let sort = match sort {
+                KwicSortArg::Match => KwicSort::Match,
+                KwicSortArg::Left => KwicSort::Left,
+                KwicSortArg::Right => KwicSort::Right,
+            };
+            let mut lines = analysis::kwic(&searcher, &request, &node, width, sort)?;
+            let found = lines.len();
+            if limit > 0 {
+                lines.truncate(limit);
+            }
+            match format {
+                Format::Json => {
+                    serde_json::to_writer_pretty(&mut out, &lines)?;
+                    writeln!(out)?;
+                }
+                Format::Jsonl => {
+                    for line in &lines {
+                        serde_json::to_writer(&mut out, line)?;
+                        writeln!(out)?;
+                    }
+                }
+                Format::Csv => {
+                    let mut csv = csv::Writer::from_writer(&mut out);
+                    csv.write_record(["left", "keyword", "right", "citation", "source", "line"])?;
+                    for l in &lines {
+                        csv.write_record([
+                            l.left.as_str(),
+                            &l.keyword,
+                            &l.right,
+                            &l.citation,
+                            &l.source.path,
+                            &l.source.line.to_string(),
+                        ])?;
+                    }
+                    csv.flush()?;
+                }
+                Format::Table => {
+                    let left_width = lines
+                        .iter()
+                        .map(|l| l.left.chars().count())
+                        .max()
+                        .unwrap_or(0)
+                        .min(60);
+                    for l in &lines {
+                        let left: String = {
+                            let chars: Vec<char> = l.left.chars().collect();
+                            chars[chars.len().saturating_sub(left_width)..]
+                                .iter()
+                                .collect()
+                        };
+                        writeln!(
+                            out,
+                            "{left:>left_width$}  [{}]  {}   ({})",
+                            l.keyword, l.right, l.citation
+                        )?;
+                    }
+                    writeln!(out, "{found} occurrences")?;
+                }
+            }
+            Ok(exit_for(found as u64))
+        }
+        Command::Trend {
+            query,
+            by: TrendBy::Year,
+            split,
+            format,
+        } => {
+            let request = query.request();
+            let node = searcher.parse(&request)?;
+            let split = split.map(|s| match s {
+                SplitArg::Grade => Split::Grade,
+                SplitArg::Area => Split::Area,
+                SplitArg::Type => Split::Type,
+            });
+            let trend = analysis::trend(&searcher, &request, &node, split)?;
+            match format {
+                Format::Json => {
+                    serde_json::to_writer_pretty(&mut out, &trend)?;
+                    writeln!(out)?;
+                }
+                Format::Jsonl => {
+                    for year in &trend.years {
+                        serde_json::to_writer(&mut out, year)?;
+                        writeln!(out)?;
+                    }
+                }
+                Format::Csv => {
+                    let mut csv = csv::Writer::from_writer(&mut out);
+                    csv.write_record([
+                        "year",
+                        "split",
+                        "paragraphs",
+                        "reports",
+                        "indexed_paragraphs",
+                        "indexed_reports",
+                        "per_1000",
+                    ])?;
+                    for y in &trend.years {
+                        let year = y.year.map(|v| v.to_string()).unwrap_or_default();
+                        let row = |split: &str, c: &analysis::TrendCounts| {
+                            [
+                                year.clone(),
+                                split.to_string(),
+                                c.paragraphs.to_string(),
+                                c.reports.to_string(),
+                                c.indexed_paragraphs.to_string(),
+                                c.indexed_reports.to_string(),
+                                format!("{:.3}", c.per_1000),
+                            ]
+                        };
+                        csv.write_record(row("", &y.counts))?;
+                        for s in &y.split {
+                            csv.write_record(row(&s.value, &s.counts))?;
+                        }
+                    }
+                    csv.flush()?;
+                }
+                Format::Table => {
+                    if std::io::stdout().is_terminal() {
+                        write!(out, "{}", analysis::render_bars(&trend))?;
+                    }
+                    writeln!(
+                        out,
+                        "{:<6} {:>10} {:>8} {:>10} {:>9}",
+                        "year", "paragraphs", "reports", "indexed", "per 1,000"
+                    )?;
+                    for y in &trend.years {
+                        let year = y.year.map(|v| v.to_string()).unwrap_or_else(|| "-".into());
+                        let c = &y.counts;
+                        writeln!(
+                            out,
+                            "{year:<6} {:>10} {:>8} {:>10} {:>9.2}",
+                            c.paragraphs, c.reports, c.indexed_paragraphs, c.per_1000
+                        )?;
+                        for s in y.split.iter().filter(|s| s.counts.paragraphs > 0) {
+                            let c = &s.counts;
+                            writeln!(
+                                out,
+                                "  {:<22} {:>6} {:>8} {:>10} {:>9.2}",
+                                s.value, c.paragraphs, c.reports, c.indexed_paragraphs, c.per_1000
+                            )?;
+                        }
+                    }
+                    let c = &trend.total;
+                    writeln!(
+                        out,
+                        "{:<6} {:>10} {:>8} {:>10} {:>9.2}",
+                        "all", c.paragraphs, c.reports, c.indexed_paragraphs, c.per_1000
+                    )?;
+                }
+            }
+            Ok(exit_for(trend.total.paragraphs))
+        }
+        Command::Compare {
+            query,
+            by,
+            top,
+            format,
+        } => {
+            let request = query.request();
+            let node = searcher.parse(&request)?;
+            let by = match by {
+                CompareByArg::Grade => CompareBy::Grade,
+                CompareByArg::Area => CompareBy::Area,
+            };
+            let comparison = analysis::compare(&searcher, &request, &node, by, top)?;
+            let matched: u64 = comparison.groups.iter().map(|g| g.paragraphs).sum();
+            match format {
+                Format::Json | Format::Jsonl | Format::Csv => {
+                    serde_json::to_writer_pretty(&mut out, &comparison)?;
+                    writeln!(out)?;
+                }
+                Format::Table => {
+                    for g in &comparison.groups {
+                        writeln!(
+                            out,
+                            "\n{} ({} paragraphs, {} words)",
+                            g.value, g.paragraphs, g.tokens
+                        )?;
+                        let words = |list: &[analysis::Keyword]| {
+                            list.iter()
+                                .map(|k| format!("{} ({:.1})", k.term, k.g2))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        };
+                        writeln!(out, "  more than elsewhere: {}", words(&g.over))?;
+                        writeln!(out, "  less than elsewhere: {}", words(&g.under))?;
+                    }
+                }
+            }
+            Ok(exit_for(matched))
+        }
+        _ => unreachable!("not an analysis"),
     }
 }
 

@@ -520,3 +520,57 @@ fn search_flags_formats_facets_and_export() {
     let none = run(cwd, &["export", "xylophone", "--index", "idx"]);
     assert_eq!(code(&none), 1);
 }
+
+#[test]
+fn kwic_trend_and_compare() {
+    let dir = workdir();
+    let cwd = dir.path();
+    index(cwd);
+    // The three samples: "neglect" occurs 7 times in the 2013 report (lines 180, 186, 389 x4,
+    // 392) and once in the 2009 letter (line 20); see crates/query/tests/analysis.rs.
+    let kwic = json(&run(
+        cwd,
+        &[
+            "kwic", "neglect", "--index", "idx", "--format", "json", "--width", "3",
+        ],
+    ));
+    let lines = kwic.as_array().expect("lines");
+    assert_eq!(lines.len(), 8);
+    assert!(lines.iter().all(|l| l["keyword"]
+        .as_str()
+        .is_some_and(|k| k.to_lowercase().starts_with("neglect"))));
+    let table = run(
+        cwd,
+        &["kwic", "neglect", "--index", "idx", "--sort", "right"],
+    );
+    assert_eq!(code(&table), 0);
+    assert!(stdout(&table).contains("8 occurrences"));
+
+    let trend = json(&run(
+        cwd,
+        &[
+            "trend", "neglect", "--by", "year", "--index", "idx", "--format", "json",
+        ],
+    ));
+    let years = trend["years"].as_array().expect("years");
+    let count = |year: u64| {
+        years
+            .iter()
+            .find(|y| y["year"] == year)
+            .map(|y| (y["paragraphs"].as_u64(), y["reports"].as_u64()))
+    };
+    assert_eq!(count(2009), Some((Some(1), Some(1))));
+    assert_eq!(count(2013), Some((Some(4), Some(1))));
+    assert_eq!(count(2011), Some((Some(0), Some(0))));
+
+    let compare = json(&run(
+        cwd,
+        &[
+            "compare", "children", "--by", "grade", "--index", "idx", "--format", "json",
+        ],
+    ));
+    assert!(!compare["groups"].as_array().expect("groups").is_empty());
+
+    let none = run(cwd, &["kwic", "xylophone", "--index", "idx"]);
+    assert_eq!(code(&none), 1);
+}
