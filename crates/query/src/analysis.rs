@@ -942,7 +942,7 @@ pub const STOP_WORDS: &[&str] = &[
     "a", "about", "after", "all", "also", "an", "and", "any", "are", "as", "at", "be", "been",
     "being", "but", "by", "can", "could", "did", "do", "does", "for", "from", "had", "has", "have",
     "he", "her", "his", "how", "if", "in", "into", "is", "it", "its", "may", "more", "most",
-    "must", "not", "of", "on", "or", "other", "our", "she", "should", "so", "some", "such", "than",
+    "must", "of", "on", "or", "other", "our", "she", "should", "so", "some", "such", "than",
     "that", "the", "their", "them", "there", "these", "they", "this", "those", "through", "to",
     "up", "upon", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom",
     "whose", "will", "with", "within", "would", "you", "your",
@@ -1157,6 +1157,11 @@ pub fn compare_with(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn negations_are_not_stop_words() {
+        assert!(!STOP_WORDS.contains(&"not") && !STOP_WORDS.contains(&"no"));
+    }
+
     use super::*;
 
     #[test]
