@@ -11,7 +11,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use ofsearch_indexer::{index_paths, IndexOptions, Summary};
 use ofsearch_query::analysis::{self, CompareBy, KwicSort, Split};
 use ofsearch_query::{
-    snippet, Filters, Hit, QueryError, SearchRequest, SearchResponse, Searcher, Sort,
+    snippet, Boosts, Filters, Hit, QueryError, SearchRequest, SearchResponse, Searcher, Sort,
 };
 
 /// Default index directory, relative to the working directory.
@@ -70,6 +70,12 @@ enum Command {
         /// One row per report: its best paragraph and its number of matching paragraphs
         #[arg(long, value_enum)]
         group_by: Option<GroupBy>,
+        /// Ranking: weight of the query's words in the section headings (0 = off)
+        #[arg(long, default_value_t = Boosts::default().section)]
+        boost_section: f32,
+        /// Ranking: score added to judgement paragraphs (0 = off)
+        #[arg(long, default_value_t = Boosts::default().judgement)]
+        boost_judgement: f32,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
@@ -340,6 +346,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             offset,
             sort,
             group_by,
+            boost_section,
+            boost_judgement,
             format,
         } => {
             ensure_index(&index_dir)?;
@@ -349,6 +357,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 offset,
                 sort: sort.into(),
                 group_by_report: group_by.is_some(),
+                boosts: Boosts {
+                    section: boost_section.max(0.0),
+                    judgement: boost_judgement.max(0.0),
+                },
                 ..query.request()
             };
             let response = searcher.search_request(&request)?;

@@ -1,10 +1,10 @@
 //! The parsed form of a query: what the parser ([`crate::syntax`]) produces and the searcher
 //! compiles into tantivy queries. Kept apart from both so that each can be tested alone.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A parsed query.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Node {
     /// A single word, possibly a prefix (`leav*`) or fuzzy (`neglect~1`).
@@ -24,7 +24,7 @@ pub enum Node {
 }
 
 /// A word to match in the text.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Word {
     /// The word as typed (not yet analysed; may hold an apostrophe: `children's`).
     pub text: String,
@@ -37,7 +37,7 @@ pub struct Word {
 }
 
 /// A phrase to match in the text.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Phrase {
     /// The phrase as typed, without its quotes.
     pub text: String,
@@ -48,7 +48,7 @@ pub struct Phrase {
 }
 
 /// The tag fields a query can filter on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FilterField {
     /// `authority:` a canonical name or ONS code, case-insensitive.
@@ -101,7 +101,7 @@ impl FilterField {
 }
 
 /// A filter on one tag field.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Filter {
     /// The field.
     pub field: FilterField,
@@ -110,7 +110,7 @@ pub struct Filter {
 }
 
 /// The value side of a filter.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FilterValue {
     /// One value (`grade:inadequate`, `authority:"North Yorkshire"`).

@@ -4,7 +4,7 @@
 
 use std::sync::LazyLock;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::ast::{Node, Phrase};
 
@@ -19,7 +19,7 @@ static GROUPS: LazyLock<Vec<Vec<String>>> = LazyLock::new(|| {
 });
 
 /// One rewrite made: what the query said and what was searched for instead.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Expansion {
     /// The word or phrase as in the query.
     pub from: String,

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use ofsearch_schema::schema::RECORD_REPORT;
 use ofsearch_schema::{register_tokenizers, Fields, SCHEMA_VERSION, VERSION_FILE};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, TermQuery};
 
@@ -57,7 +57,7 @@ impl From<syntax::SyntaxError> for QueryError {
 }
 
 /// Where a paragraph comes from.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct SourceRef {
     /// Source file path.
     pub path: String,
@@ -66,7 +66,7 @@ pub struct SourceRef {
 }
 
 /// One ranked paragraph.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Hit {
     /// BM25 score.
     pub score: f32,
@@ -109,7 +109,7 @@ pub struct Hit {
     /// A citation ready to paste: "Ofsted, Hartlepool SIF 2013, para 24".
     pub citation: String,
     /// Grouped by report: the report's number of matching paragraphs.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report_matches: Option<u64>,
 }
 
@@ -186,7 +186,7 @@ impl Hit {
 
 /// The answer to a [`SearchRequest`]: the JSON contract of `search --format json` and the
 /// HTTP API.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SearchResponse {
     /// The query as given.
     pub query: String,

@@ -261,3 +261,17 @@ fn hits_carry_a_marked_snippet_and_a_citation() {
         "Ofsted, Hartlepool SIF 2013, paragraph 103 of the text"
     );
 }
+
+#[test]
+fn request_and_response_round_trip_through_json() {
+    let request: SearchRequest = serde_json::from_str(
+        r#"{"query": "\"care leavers\" neglect~1", "filters": {"grade": ["inadequate"]}, "expand": true, "limit": 3}"#,
+    )
+    .expect("request JSON");
+    assert_eq!(request.filters.grade, vec!["inadequate".to_string()]);
+    assert_eq!(request.offset, 0);
+    let response = searcher().search_request(&request).expect("search");
+    let json = serde_json::to_string(&response).expect("to JSON");
+    let back: SearchResponse = serde_json::from_str(&json).expect("from JSON");
+    assert_eq!(serde_json::to_string(&back).expect("again"), json);
+}
