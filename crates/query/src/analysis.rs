@@ -75,15 +75,14 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
 
-use ofsearch_schema::tokenizer::{exact_analyzer, stemmed_analyzer};
 use ofsearch_schema::{Area, Grade, ReportType};
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
-use tantivy::tokenizer::{TextAnalyzer, Token};
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
 use crate::ast::Node;
+use crate::words::{Analysers, WordForm as Tok};
 use crate::{Hit, QueryError, SearchRequest, Searcher, SourceRef};
 
 // ---------------------------------------------------------------------------------------------
@@ -155,7 +154,7 @@ pub fn kwic(
     }
     let mut analysers = Analysers::default();
     searcher.each_match(request, node, |hit: Hit| -> Result<(), QueryError> {
-        let tokens = analysers.tokens(&hit.text);
+        let tokens = analysers.forms(&hit.text);
         for span in patterns.occurrences(&tokens) {
             lines.push(line(&hit, &tokens, span, width));
         }
@@ -191,78 +190,6 @@ pub fn kwic(
         }
     }
     Ok(lines)
-}
-
-/// A word of a paragraph: its position (as the index counts them), byte range and both forms.
-#[derive(Debug, Clone)]
-struct Tok {
-    position: usize,
-    from: usize,
-    to: usize,
-    exact: String,
-    stem: String,
-}
-
-/// The two analyzers, built once.
-struct Analysers {
-    exact: TextAnalyzer,
-    stemmed: TextAnalyzer,
-}
-
-impl Default for Analysers {
-    fn default() -> Self {
-        Analysers {
-            exact: exact_analyzer(),
-            stemmed: stemmed_analyzer(),
-        }
-    }
-}
-
-fn analyse(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Token> {
-    let mut out = Vec::new();
-    analyzer
-        .token_stream(text)
-        .process(&mut |token: &Token| out.push(token.clone()));
-    out
-}
-
-impl Analysers {
-    /// The words of `text` with both their forms, aligned by offset (both analyzers share the
-    /// tokenizer and the length filter).
-    fn tokens(&mut self, text: &str) -> Vec<Tok> {
-        let exact = analyse(&mut self.exact, text);
-        let stemmed = analyse(&mut self.stemmed, text);
-        let mut stems = stemmed.into_iter().peekable();
-        let mut out = Vec::with_capacity(exact.len());
-        for token in exact {
-            while stems
-                .peek()
-                .is_some_and(|s| s.offset_from < token.offset_from)
-            {
-                stems.next();
-            }
-            let stem = match stems.peek() {
-                Some(s) if s.offset_from == token.offset_from => s.text.clone(),
-                _ => token.text.clone(),
-            };
-            out.push(Tok {
-                position: token.position,
-                from: token.offset_from,
-                to: token.offset_to,
-                exact: token.text,
-                stem,
-            });
-        }
-        out
-    }
-
-    /// The unstemmed words of `text`.
-    fn words(&mut self, text: &str) -> Vec<String> {
-        analyse(&mut self.exact, text)
-            .into_iter()
-            .map(|t| t.text)
-            .collect()
-    }
 }
 
 /// How one word of a pattern matches a word of the text.
@@ -309,7 +236,7 @@ impl Patterns {
         match node {
             Node::Word(w) if w.prefix || w.fuzzy.is_some() => {
                 // As the compiler does: one unstemmed word, else nothing searchable.
-                if let [token] = analyse(&mut a.exact, &w.text).as_slice() {
+                if let [token] = a.exact(&w.text).as_slice() {
                     let term = match w.fuzzy {
                         Some(d) if !w.prefix => TermMatch::Fuzzy(token.text.clone(), d.min(2)),
                         _ => TermMatch::Prefix(token.text.clone()),
@@ -336,12 +263,12 @@ impl Patterns {
 
     fn sequence(&mut self, text: &str, exact: bool, slop: u32, a: &mut Analysers) {
         let terms: Vec<TermMatch> = if exact {
-            analyse(&mut a.exact, text)
+            a.exact(text)
                 .into_iter()
                 .map(|t| TermMatch::Exact(t.text))
                 .collect()
         } else {
-            analyse(&mut a.stemmed, text)
+            a.stemmed(text)
                 .into_iter()
                 .map(|t| TermMatch::Stem(t.text))
                 .collect()
@@ -1065,7 +992,7 @@ pub fn compare_with(
             counts: HashMap::new(),
         });
         group.paragraphs += 1;
-        for token in analysers.tokens(&hit.text) {
+        for token in analysers.forms(&hit.text) {
             group.tokens += 1;
             if !patterns.matches_word(&token) {
                 *group.counts.entry(token.exact).or_default() += 1;
@@ -1196,7 +1123,7 @@ mod tests {
 
     fn occurrences(query: &Node, text: &str) -> Vec<String> {
         let patterns = Patterns::from_node(query, false);
-        let tokens = Analysers::default().tokens(text);
+        let tokens = Analysers::default().forms(text);
         patterns
             .occurrences(&tokens)
             .into_iter()

@@ -8,6 +8,7 @@ pub mod expand;
 pub mod search;
 pub mod snippet;
 pub mod syntax;
+pub mod words;
 
 use std::path::{Path, PathBuf};
 

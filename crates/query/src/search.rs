@@ -305,38 +305,10 @@ impl Compiler<'_> {
                     ))
                 }
             }
-            FilterField::Type => term(
-                f.report_type,
-                vocabulary(
-                    field,
-                    value,
-                    &names_of(ReportType::ALL.iter().map(|v| v.as_str())),
-                )?,
-            ),
-            FilterField::Area => term(
-                f.area_canonical,
-                vocabulary(
-                    field,
-                    value,
-                    &names_of(Area::ALL.iter().map(|v| v.as_str())),
-                )?,
-            ),
-            FilterField::Grade => term(
-                f.grade,
-                vocabulary(
-                    field,
-                    value,
-                    &names_of(Grade::ALL.iter().map(|v| v.as_str())),
-                )?,
-            ),
-            FilterField::Kind => term(
-                f.kind,
-                vocabulary(
-                    field,
-                    value,
-                    &names_of(Kind::ALL.iter().map(|v| v.as_str())),
-                )?,
-            ),
+            FilterField::Type => term(f.report_type, vocabulary::<ReportType>(value)?.as_str()),
+            FilterField::Area => term(f.area_canonical, vocabulary::<Area>(value)?.as_str()),
+            FilterField::Grade => term(f.grade, vocabulary::<Grade>(value)?.as_str()),
+            FilterField::Kind => term(f.kind, vocabulary::<Kind>(value)?.as_str()),
         })
     }
 
@@ -386,27 +358,14 @@ fn find<'a>(values: &'a [String], value: &str) -> Option<&'a str> {
 
 /// A value of a fixed vocabulary (report types, areas, grades, kinds), case-insensitive;
 /// spaces may stand for hyphens ("care leavers" for `care-leavers`).
-fn vocabulary<'a>(
-    field: FilterField,
+fn vocabulary<T: std::str::FromStr<Err = ofsearch_schema::UnknownValue>>(
     value: &str,
-    names: &[&'a str],
-) -> Result<&'a str, QueryError> {
-    let wanted = value.trim().to_lowercase().replace([' ', '_'], "-");
-    names
-        .iter()
-        .find(|n| **n == wanted)
-        .copied()
-        .ok_or_else(|| {
-            QueryError::Filter(format!(
-                "{} '{value}' is not one of: {}",
-                field.as_str(),
-                names.join(", ")
-            ))
-        })
-}
-
-fn names_of(names: impl Iterator<Item = &'static str>) -> Vec<&'static str> {
-    names.collect()
+) -> Result<T, QueryError> {
+    value
+        .trim()
+        .replace([' ', '_'], "-")
+        .parse::<T>()
+        .map_err(|e| QueryError::Filter(e.to_string()))
 }
 
 fn parse_year(value: &str) -> Result<u64, QueryError> {

@@ -35,9 +35,9 @@
 use std::collections::HashSet;
 use std::ops::Range;
 
-use ofsearch_schema::tokenizer::{exact_analyzer, stemmed_analyzer};
 use serde::Serialize;
-use tantivy::tokenizer::{TextAnalyzer, Token};
+
+use crate::words::Analysers;
 
 /// Characters per fragment used by the searcher: about two lines of a terminal or a results
 /// page, enough for a sentence around the match.
@@ -83,19 +83,20 @@ impl Highlight {
     /// Adds the words of `text` as typed in a query (a word or a phrase), analysed here: with
     /// the stemmed analyzer, or with the exact one when `exact`.
     pub fn add_words(&mut self, text: &str, exact: bool) -> &mut Self {
-        let (mut analyzer, terms) = if exact {
-            (exact_analyzer(), &mut self.exact)
+        let mut analysers = Analysers::default();
+        let (tokens, terms) = if exact {
+            (analysers.exact(text), &mut self.exact)
         } else {
-            (stemmed_analyzer(), &mut self.stemmed)
+            (analysers.stemmed(text), &mut self.stemmed)
         };
-        terms.extend(analyse(&mut analyzer, text).into_iter().map(|t| t.text));
+        terms.extend(tokens.into_iter().map(|t| t.text));
         self
     }
 
     /// Adds a prefix as typed in a query (`leav` of `leav*`), analysed here with the exact
     /// analyzer ("Children’s" gives `children`).
     pub fn add_prefix(&mut self, text: &str) -> &mut Self {
-        for token in analyse(&mut exact_analyzer(), text) {
+        for token in Analysers::default().exact(text) {
             self.add_prefix_term(token.text);
         }
         self
@@ -118,47 +119,19 @@ impl Highlight {
         if self.is_empty() {
             return Vec::new();
         }
-        let exact = analyse(&mut exact_analyzer(), text);
-        let stemmed = if self.stemmed.is_empty() && self.prefixes.is_empty() {
-            Vec::new()
-        } else {
-            analyse(&mut stemmed_analyzer(), text)
-        };
-        // Both analyzers share the tokenizer and the length filter: the same words at the same
-        // offsets, in the same order. Matched by offset all the same.
-        let mut stems = stemmed.iter().peekable();
         let mut out = Vec::new();
-        for token in &exact {
-            while stems
-                .peek()
-                .is_some_and(|s| s.offset_from < token.offset_from)
-            {
-                stems.next();
-            }
-            let stem = stems
-                .peek()
-                .filter(|s| s.offset_from == token.offset_from)
-                .map(|s| s.text.as_str());
-            let hit = self.exact.contains(&token.text)
-                || stem.is_some_and(|s| self.stemmed.contains(s))
+        for word in Analysers::default().forms(text) {
+            let hit = self.exact.contains(&word.exact)
+                || self.stemmed.contains(&word.stem)
                 || self.prefixes.iter().any(|p| {
-                    token.text.starts_with(p.as_str()) || stem.is_some_and(|s| s.starts_with(p))
+                    word.exact.starts_with(p.as_str()) || word.stem.starts_with(p.as_str())
                 });
             if hit {
-                out.push(token.offset_from..token.offset_to);
+                out.push(word.from..word.to);
             }
         }
         out
     }
-}
-
-/// The tokens of `text` under `analyzer`.
-fn analyse(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Token> {
-    let mut out = Vec::new();
-    analyzer
-        .token_stream(text)
-        .process(&mut |token: &Token| out.push(token.clone()));
-    out
 }
 
 /// A window of a paragraph with the matches in it marked.

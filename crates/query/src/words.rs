@@ -1,0 +1,119 @@
+//! The words of a text as the index sees them: each word's position and byte range, its
+//! unstemmed form (the `ofs_exact` analyzer) and its stem (`ofs_stem`), aligned by offset.
+//! Snippets and the analyses both read text through here, so that they mark and count exactly
+//! the words a search matches.
+
+use ofsearch_schema::tokenizer::{exact_analyzer, stemmed_analyzer};
+use tantivy::tokenizer::{TextAnalyzer, Token};
+
+/// A word of a text: its position (as the index counts them), byte range and both forms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WordForm {
+    /// Position, as the index counts positions.
+    pub position: usize,
+    /// First byte of the word in the text.
+    pub from: usize,
+    /// Byte after the word.
+    pub to: usize,
+    /// The unstemmed form (`leavers`, `children` for "Children’s").
+    pub exact: String,
+    /// The stem (`leaver`).
+    pub stem: String,
+}
+
+/// The index's two analyzers, built once and reused for many texts.
+pub struct Analysers {
+    exact: TextAnalyzer,
+    stemmed: TextAnalyzer,
+}
+
+impl Default for Analysers {
+    fn default() -> Self {
+        Analysers {
+            exact: exact_analyzer(),
+            stemmed: stemmed_analyzer(),
+        }
+    }
+}
+
+fn analyse(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Token> {
+    let mut out = Vec::new();
+    analyzer
+        .token_stream(text)
+        .process(&mut |token: &Token| out.push(token.clone()));
+    out
+}
+
+impl Analysers {
+    /// The tokens of `text` under the unstemmed analyzer.
+    pub fn exact(&mut self, text: &str) -> Vec<Token> {
+        analyse(&mut self.exact, text)
+    }
+
+    /// The tokens of `text` under the stemmed analyzer.
+    pub fn stemmed(&mut self, text: &str) -> Vec<Token> {
+        analyse(&mut self.stemmed, text)
+    }
+
+    /// The unstemmed words of `text`.
+    pub fn words(&mut self, text: &str) -> Vec<String> {
+        self.exact(text).into_iter().map(|t| t.text).collect()
+    }
+
+    /// The words of `text` with both their forms, aligned by offset (both analyzers share the
+    /// tokenizer and the length filter, so they see the same words at the same offsets).
+    pub fn forms(&mut self, text: &str) -> Vec<WordForm> {
+        let exact = self.exact(text);
+        let stemmed = self.stemmed(text);
+        let mut stems = stemmed.into_iter().peekable();
+        let mut out = Vec::with_capacity(exact.len());
+        for token in exact {
+            while stems
+                .peek()
+                .is_some_and(|s| s.offset_from < token.offset_from)
+            {
+                stems.next();
+            }
+            let stem = match stems.peek() {
+                Some(s) if s.offset_from == token.offset_from => s.text.clone(),
+                _ => token.text.clone(),
+            };
+            out.push(WordForm {
+                position: token.position,
+                from: token.offset_from,
+                to: token.offset_to,
+                exact: token.text,
+                stem,
+            });
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forms_align_the_stem_with_the_word_as_written() {
+        let forms = Analysers::default().forms("Care leavers’ views, children’s plans");
+        let got: Vec<(&str, &str, usize)> = forms
+            .iter()
+            .map(|f| (f.exact.as_str(), f.stem.as_str(), f.position))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("care", "care", 0),
+                ("leavers", "leaver", 1),
+                ("views", "view", 2),
+                ("children", "children", 3),
+                ("plans", "plan", 4),
+            ]
+        );
+        assert_eq!(
+            &"Care leavers’ views"[forms[1].from..forms[1].to],
+            "leavers"
+        );
+    }
+}
