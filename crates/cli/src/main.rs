@@ -391,9 +391,25 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(exit_for(response.total))
         }
-        analysis @ (Command::Kwic { .. } | Command::Trend { .. } | Command::Compare { .. }) => {
-            run_analysis(analysis, &index_dir)
-        }
+        Command::Kwic {
+            query,
+            width,
+            sort,
+            limit,
+            format,
+        } => run_kwic(&index_dir, query, width, sort, limit, format),
+        Command::Trend {
+            query,
+            by: TrendBy::Year,
+            split,
+            format,
+        } => run_trend(&index_dir, query, split, format),
+        Command::Compare {
+            query,
+            by,
+            top,
+            format,
+        } => run_compare(&index_dir, query, by, top, format),
         Command::Export {
             query,
             sort,
@@ -432,215 +448,219 @@ fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-/// The analyses: keyword in context, trend, keyness.
-fn run_analysis(command: Command, index_dir: &Path) -> Result<ExitCode> {
+/// The searcher and standard output of an analysis command (the index built first if missing).
+fn analysis_context(index_dir: &Path) -> Result<(Searcher, std::io::StdoutLock<'static>)> {
     ensure_index(index_dir)?;
-    let searcher = open(index_dir)?;
-    let mut out = std::io::stdout().lock();
-    match command {
-        Command::Kwic {
-            query,
-            width,
-            sort,
-            limit,
-            format,
-        } => {
-            let request = query.request();
-            let node = searcher.parse(&request)?;
-            let sort = match sort {
-                KwicSortArg::Match => KwicSort::Match,
-                KwicSortArg::Left => KwicSort::Left,
-                KwicSortArg::Right => KwicSort::Right,
-            };
-            let mut lines = analysis::kwic(&searcher, &request, &node, width, sort)?;
-            let found = lines.len();
-            if limit > 0 {
-                lines.truncate(limit);
-            }
-            match format {
-                Format::Json => {
-                    serde_json::to_writer_pretty(&mut out, &lines)?;
-                    writeln!(out)?;
-                }
-                Format::Jsonl => {
-                    for line in &lines {
-                        serde_json::to_writer(&mut out, line)?;
-                        writeln!(out)?;
-                    }
-                }
-                Format::Csv => {
-                    let mut csv = csv::Writer::from_writer(&mut out);
-                    csv.write_record(["left", "keyword", "right", "citation", "source", "line"])?;
-                    for l in &lines {
-                        csv.write_record([
-                            l.left.as_str(),
-                            &l.keyword,
-                            &l.right,
-                            &l.citation,
-                            &l.source.path,
-                            &l.source.line.to_string(),
-                        ])?;
-                    }
-                    csv.flush()?;
-                }
-                Format::Table => {
-                    let left_width = lines
-                        .iter()
-                        .map(|l| l.left.chars().count())
-                        .max()
-                        .unwrap_or(0)
-                        .min(60);
-                    for l in &lines {
-                        let left: String = {
-                            let chars: Vec<char> = l.left.chars().collect();
-                            chars[chars.len().saturating_sub(left_width)..]
-                                .iter()
-                                .collect()
-                        };
-                        writeln!(
-                            out,
-                            "{left:>left_width$}  [{}]  {}   ({})",
-                            l.keyword, l.right, l.citation
-                        )?;
-                    }
-                    writeln!(out, "{found} occurrences")?;
-                }
-            }
-            Ok(exit_for(found as u64))
-        }
-        Command::Trend {
-            query,
-            by: TrendBy::Year,
-            split,
-            format,
-        } => {
-            let request = query.request();
-            let node = searcher.parse(&request)?;
-            let split = split.map(|s| match s {
-                SplitArg::Grade => Split::Grade,
-                SplitArg::Area => Split::Area,
-                SplitArg::Type => Split::Type,
-            });
-            let trend = analysis::trend(&searcher, &request, &node, split)?;
-            match format {
-                Format::Json => {
-                    serde_json::to_writer_pretty(&mut out, &trend)?;
-                    writeln!(out)?;
-                }
-                Format::Jsonl => {
-                    for year in &trend.years {
-                        serde_json::to_writer(&mut out, year)?;
-                        writeln!(out)?;
-                    }
-                }
-                Format::Csv => {
-                    let mut csv = csv::Writer::from_writer(&mut out);
-                    csv.write_record([
-                        "year",
-                        "split",
-                        "paragraphs",
-                        "reports",
-                        "indexed_paragraphs",
-                        "indexed_reports",
-                        "per_1000",
-                    ])?;
-                    for y in &trend.years {
-                        let year = y.year.map(|v| v.to_string()).unwrap_or_default();
-                        let row = |split: &str, c: &analysis::TrendCounts| {
-                            [
-                                year.clone(),
-                                split.to_string(),
-                                c.paragraphs.to_string(),
-                                c.reports.to_string(),
-                                c.indexed_paragraphs.to_string(),
-                                c.indexed_reports.to_string(),
-                                format!("{:.3}", c.per_1000),
-                            ]
-                        };
-                        csv.write_record(row("", &y.counts))?;
-                        for s in &y.split {
-                            csv.write_record(row(&s.value, &s.counts))?;
-                        }
-                    }
-                    csv.flush()?;
-                }
-                Format::Table => {
-                    if std::io::stdout().is_terminal() {
-                        write!(out, "{}", analysis::render_bars(&trend))?;
-                    }
-                    writeln!(
-                        out,
-                        "{:<6} {:>10} {:>8} {:>10} {:>9}",
-                        "year", "paragraphs", "reports", "indexed", "per 1,000"
-                    )?;
-                    for y in &trend.years {
-                        let year = y.year.map(|v| v.to_string()).unwrap_or_else(|| "-".into());
-                        let c = &y.counts;
-                        writeln!(
-                            out,
-                            "{year:<6} {:>10} {:>8} {:>10} {:>9.2}",
-                            c.paragraphs, c.reports, c.indexed_paragraphs, c.per_1000
-                        )?;
-                        for s in y.split.iter().filter(|s| s.counts.paragraphs > 0) {
-                            let c = &s.counts;
-                            writeln!(
-                                out,
-                                "  {:<22} {:>6} {:>8} {:>10} {:>9.2}",
-                                s.value, c.paragraphs, c.reports, c.indexed_paragraphs, c.per_1000
-                            )?;
-                        }
-                    }
-                    let c = &trend.total;
-                    writeln!(
-                        out,
-                        "{:<6} {:>10} {:>8} {:>10} {:>9.2}",
-                        "all", c.paragraphs, c.reports, c.indexed_paragraphs, c.per_1000
-                    )?;
-                }
-            }
-            Ok(exit_for(trend.total.paragraphs))
-        }
-        Command::Compare {
-            query,
-            by,
-            top,
-            format,
-        } => {
-            let request = query.request();
-            let node = searcher.parse(&request)?;
-            let by = match by {
-                CompareByArg::Grade => CompareBy::Grade,
-                CompareByArg::Area => CompareBy::Area,
-            };
-            let comparison = analysis::compare(&searcher, &request, &node, by, top)?;
-            let matched: u64 = comparison.groups.iter().map(|g| g.paragraphs).sum();
-            match format {
-                Format::Json | Format::Jsonl | Format::Csv => {
-                    serde_json::to_writer_pretty(&mut out, &comparison)?;
-                    writeln!(out)?;
-                }
-                Format::Table => {
-                    for g in &comparison.groups {
-                        writeln!(
-                            out,
-                            "\n{} ({} paragraphs, {} words)",
-                            g.value, g.paragraphs, g.tokens
-                        )?;
-                        let words = |list: &[analysis::Keyword]| {
-                            list.iter()
-                                .map(|k| format!("{} ({:.1})", k.term, k.g2))
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        };
-                        writeln!(out, "  more than elsewhere: {}", words(&g.over))?;
-                        writeln!(out, "  less than elsewhere: {}", words(&g.under))?;
-                    }
-                }
-            }
-            Ok(exit_for(matched))
-        }
-        _ => unreachable!("not an analysis"),
+    Ok((open(index_dir)?, std::io::stdout().lock()))
+}
+
+fn run_kwic(
+    index_dir: &Path,
+    query: QueryArgs,
+    width: usize,
+    sort: KwicSortArg,
+    limit: usize,
+    format: Format,
+) -> Result<ExitCode> {
+    let (searcher, mut out) = analysis_context(index_dir)?;
+    let request = query.request();
+    let node = searcher.parse(&request)?;
+    let sort = match sort {
+        KwicSortArg::Match => KwicSort::Match,
+        KwicSortArg::Left => KwicSort::Left,
+        KwicSortArg::Right => KwicSort::Right,
+    };
+    let mut lines = analysis::kwic(&searcher, &request, &node, width, sort)?;
+    let found = lines.len();
+    if limit > 0 {
+        lines.truncate(limit);
     }
+    match format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut out, &lines)?;
+            writeln!(out)?;
+        }
+        Format::Jsonl => {
+            for line in &lines {
+                serde_json::to_writer(&mut out, line)?;
+                writeln!(out)?;
+            }
+        }
+        Format::Csv => {
+            let mut csv = csv::Writer::from_writer(&mut out);
+            csv.write_record(["left", "keyword", "right", "citation", "source", "line"])?;
+            for l in &lines {
+                csv.write_record([
+                    l.left.as_str(),
+                    &l.keyword,
+                    &l.right,
+                    &l.citation,
+                    &l.source.path,
+                    &l.source.line.to_string(),
+                ])?;
+            }
+            csv.flush()?;
+        }
+        Format::Table => {
+            let left_width = lines
+                .iter()
+                .map(|l| l.left.chars().count())
+                .max()
+                .unwrap_or(0)
+                .min(60);
+            for l in &lines {
+                let left: String = {
+                    let chars: Vec<char> = l.left.chars().collect();
+                    chars[chars.len().saturating_sub(left_width)..]
+                        .iter()
+                        .collect()
+                };
+                writeln!(
+                    out,
+                    "{left:>left_width$}  [{}]  {}   ({})",
+                    l.keyword, l.right, l.citation
+                )?;
+            }
+            writeln!(out, "{found} occurrences")?;
+        }
+    }
+    Ok(exit_for(found as u64))
+}
+
+fn run_trend(
+    index_dir: &Path,
+    query: QueryArgs,
+    split: Option<SplitArg>,
+    format: Format,
+) -> Result<ExitCode> {
+    let (searcher, mut out) = analysis_context(index_dir)?;
+    let request = query.request();
+    let node = searcher.parse(&request)?;
+    let split = split.map(|s| match s {
+        SplitArg::Grade => Split::Grade,
+        SplitArg::Area => Split::Area,
+        SplitArg::Type => Split::Type,
+    });
+    let trend = analysis::trend(&searcher, &request, &node, split)?;
+    match format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut out, &trend)?;
+            writeln!(out)?;
+        }
+        Format::Jsonl => {
+            for year in &trend.years {
+                serde_json::to_writer(&mut out, year)?;
+                writeln!(out)?;
+            }
+        }
+        Format::Csv => {
+            let mut csv = csv::Writer::from_writer(&mut out);
+            csv.write_record([
+                "year",
+                "split",
+                "paragraphs",
+                "reports",
+                "indexed_paragraphs",
+                "indexed_reports",
+                "per_1000",
+            ])?;
+            for y in &trend.years {
+                let year = y.year.map(|v| v.to_string()).unwrap_or_default();
+                let row = |split: &str, c: &analysis::TrendCounts| {
+                    [
+                        year.clone(),
+                        split.to_string(),
+                        c.paragraphs.to_string(),
+                        c.reports.to_string(),
+                        c.indexed_paragraphs.to_string(),
+                        c.indexed_reports.to_string(),
+                        format!("{:.3}", c.per_1000),
+                    ]
+                };
+                csv.write_record(row("", &y.counts))?;
+                for s in &y.split {
+                    csv.write_record(row(&s.value, &s.counts))?;
+                }
+            }
+            csv.flush()?;
+        }
+        Format::Table => {
+            if std::io::stdout().is_terminal() {
+                write!(out, "{}", analysis::render_bars(&trend))?;
+            }
+            writeln!(
+                out,
+                "{:<6} {:>10} {:>8} {:>10} {:>9}",
+                "year", "paragraphs", "reports", "indexed", "per 1,000"
+            )?;
+            for y in &trend.years {
+                let year = y.year.map(|v| v.to_string()).unwrap_or_else(|| "-".into());
+                let c = &y.counts;
+                writeln!(
+                    out,
+                    "{year:<6} {:>10} {:>8} {:>10} {:>9.2}",
+                    c.paragraphs, c.reports, c.indexed_paragraphs, c.per_1000
+                )?;
+                for s in y.split.iter().filter(|s| s.counts.paragraphs > 0) {
+                    let c = &s.counts;
+                    writeln!(
+                        out,
+                        "  {:<22} {:>6} {:>8} {:>10} {:>9.2}",
+                        s.value, c.paragraphs, c.reports, c.indexed_paragraphs, c.per_1000
+                    )?;
+                }
+            }
+            let c = &trend.total;
+            writeln!(
+                out,
+                "{:<6} {:>10} {:>8} {:>10} {:>9.2}",
+                "all", c.paragraphs, c.reports, c.indexed_paragraphs, c.per_1000
+            )?;
+        }
+    }
+    Ok(exit_for(trend.total.paragraphs))
+}
+
+fn run_compare(
+    index_dir: &Path,
+    query: QueryArgs,
+    by: CompareByArg,
+    top: usize,
+    format: Format,
+) -> Result<ExitCode> {
+    let (searcher, mut out) = analysis_context(index_dir)?;
+    let request = query.request();
+    let node = searcher.parse(&request)?;
+    let by = match by {
+        CompareByArg::Grade => CompareBy::Grade,
+        CompareByArg::Area => CompareBy::Area,
+    };
+    let comparison = analysis::compare(&searcher, &request, &node, by, top)?;
+    let matched: u64 = comparison.groups.iter().map(|g| g.paragraphs).sum();
+    match format {
+        Format::Json | Format::Jsonl | Format::Csv => {
+            serde_json::to_writer_pretty(&mut out, &comparison)?;
+            writeln!(out)?;
+        }
+        Format::Table => {
+            for g in &comparison.groups {
+                writeln!(
+                    out,
+                    "\n{} ({} paragraphs, {} words)",
+                    g.value, g.paragraphs, g.tokens
+                )?;
+                let words = |list: &[analysis::Keyword]| {
+                    list.iter()
+                        .map(|k| format!("{} ({:.1})", k.term, k.g2))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                writeln!(out, "  more than elsewhere: {}", words(&g.over))?;
+                writeln!(out, "  less than elsewhere: {}", words(&g.under))?;
+            }
+        }
+    }
+    Ok(exit_for(matched))
 }
 
 /// Exit code of a search: 0 with matches, 1 without.
