@@ -29,51 +29,18 @@
 //! - Paragraphs indexed per year: the reports' own paragraph counts (`Searcher::reports`), and
 //!   the boilerplate among them from the facet counts of a search for everything.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+mod common;
 
-use ofsearch_indexer::{index_paths, IndexOptions};
+use common::{samples, whole};
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
 use ofsearch_query::analysis::{
     self, CompareBy, CompareOptions, KwicLine, KwicSort, Split, Trend, TrendCounts,
 };
 use ofsearch_query::ast::{Filter, FilterField, FilterValue, Node, Phrase, Word};
-use ofsearch_query::{Filters, SearchRequest, Searcher, Sort};
-use tempfile::TempDir;
-
-struct Built {
-    _dir: TempDir,
-    searcher: Searcher,
-}
-
-fn build(path: PathBuf) -> Built {
-    let dir = TempDir::new().expect("temp dir");
-    let index = dir.path().join("idx");
-    index_paths(&[path], &index, &IndexOptions::default()).expect("index");
-    let searcher = Searcher::open(&index).expect("open");
-    Built {
-        _dir: dir,
-        searcher,
-    }
-}
-
-fn corpus() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus")
-}
-
-/// An index of the five sample reports.
-fn samples() -> &'static Searcher {
-    static BUILT: OnceLock<Built> = OnceLock::new();
-    &BUILT
-        .get_or_init(|| build(corpus().join("samples")))
-        .searcher
-}
-
-/// An index of the whole bundled corpus.
-fn whole() -> &'static Searcher {
-    static BUILT: OnceLock<Built> = OnceLock::new();
-    &BUILT.get_or_init(|| build(corpus())).searcher
-}
+use ofsearch_query::{Filters, SearchRequest, Sort};
 
 const SIF_2013: &str = "003_7425dc90808b844a.txt";
 const JAR_2007: &str = "001_27f50cc6de729704.txt";

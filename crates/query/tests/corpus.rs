@@ -7,34 +7,13 @@
 //! 4. boilerplate is excluded unless asked for;
 //! 5. paging, sorting by date and grouping by report.
 
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+mod common;
 
-use ofsearch_indexer::{index_paths, IndexOptions};
 use ofsearch_query::ast::{Filter, FilterField, FilterValue, Node, Phrase, Word};
 use ofsearch_query::{Filters, QueryError, SearchRequest, SearchResponse, Searcher, Sort};
-use tempfile::TempDir;
-
-struct Built {
-    _dir: TempDir,
-    searcher: Searcher,
-}
 
 fn searcher() -> &'static Searcher {
-    static BUILT: OnceLock<Built> = OnceLock::new();
-    &BUILT
-        .get_or_init(|| {
-            let dir = TempDir::new().expect("temp dir");
-            let corpus: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus");
-            let index = dir.path().join("idx");
-            index_paths(&[corpus], &index, &IndexOptions::default()).expect("index corpus");
-            let searcher = Searcher::open(&index).expect("open");
-            Built {
-                _dir: dir,
-                searcher,
-            }
-        })
-        .searcher
+    common::whole()
 }
 
 fn phrase(text: &str) -> Node {

@@ -2,12 +2,12 @@
 //! of the five sample reports, the paragraph that must rank first, paragraphs that must be in
 //! the first three, and paragraphs that must not match.
 
-use std::path::{Path, PathBuf};
+mod common;
 
-use ofsearch_indexer::{index_paths, IndexOptions};
-use ofsearch_query::{Hit, Searcher};
+use std::path::Path;
+
+use ofsearch_query::Hit;
 use serde_json::Value;
-use tempfile::TempDir;
 
 fn name(hit: &Hit) -> String {
     let file = Path::new(&hit.source.path)
@@ -24,15 +24,7 @@ fn annotated_queries_rank_as_annotated() {
         &std::fs::read_to_string(root.join("tests/relevance.json")).expect("fixture"),
     )
     .expect("fixture JSON");
-    let dir = TempDir::new().expect("temp dir");
-    let samples: PathBuf = root.join("../../corpus/samples");
-    index_paths(
-        &[samples],
-        &dir.path().join("idx"),
-        &IndexOptions::default(),
-    )
-    .expect("index");
-    let searcher = Searcher::open(&dir.path().join("idx")).expect("open");
+    let searcher = common::samples();
 
     let cases = fixture["cases"].as_array().expect("cases");
     assert!(cases.len() >= 5);
