@@ -1,62 +1,10 @@
 //! Calendar dates as printed in reports ("14 January 2014", "3 to 14 October 2022").
 
-use std::fmt;
 use std::sync::LazyLock;
 
 use regex::Regex;
-use serde::{Serialize, Serializer};
 
-/// A calendar date. Displayed and serialised as ISO 8601 (`2014-01-14`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Date {
-    /// Year, e.g. 2014.
-    pub year: i32,
-    /// Month, 1-12.
-    pub month: u8,
-    /// Day of the month, 1-31.
-    pub day: u8,
-}
-
-impl Date {
-    /// A date, if the day exists in that month.
-    pub fn new(year: i32, month: u8, day: u8) -> Option<Date> {
-        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-        let days = match month {
-            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-            4 | 6 | 9 | 11 => 30,
-            2 if leap => 29,
-            2 => 28,
-            _ => return None,
-        };
-        (1..=days)
-            .contains(&day)
-            .then_some(Date { year, month, day })
-    }
-
-    /// Days since 1970-01-01 (negative before), for differences between dates.
-    pub fn days_from_epoch(self) -> i64 {
-        // Howard Hinnant's days_from_civil.
-        let y = i64::from(self.year) - i64::from(self.month <= 2);
-        let era = if y >= 0 { y } else { y - 399 } / 400;
-        let yoe = y - era * 400;
-        let m = i64::from(self.month);
-        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        era * 146_097 + doe - 719_468
-    }
-}
-
-impl fmt::Display for Date {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
-    }
-}
-
-impl Serialize for Date {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
+pub use ofsearch_schema::Date;
 
 const MONTHS: [&str; 12] = [
     "january",

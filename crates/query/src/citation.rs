@@ -17,7 +17,7 @@
 //! no printed number leave the paragraph out; an empty source path leaves the bracket out, a
 //! line of 0 the line.
 
-use ofsearch_schema::ReportType;
+use ofsearch_schema::{Date, ReportType};
 
 /// What a citation is made of: the hit's tags, borrowed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -123,8 +123,11 @@ fn authority<'a>(c: &CitationParts<'a>) -> &'a str {
 /// The year: the report's, else the inspection end's.
 fn year(c: &CitationParts) -> Option<u64> {
     c.year.or_else(|| {
-        c.inspection_end
-            .and_then(|d| parse_iso(d).map(|(y, _, _)| y))
+        c.inspection_end.and_then(|d| {
+            d.parse::<Date>()
+                .ok()
+                .and_then(|d| u64::try_from(d.year).ok())
+        })
     })
 }
 
@@ -141,55 +144,10 @@ fn locator(c: &CitationParts) -> Option<String> {
     }
 }
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
 /// `2013-12-11` as "11 December 2013"; `None` unless a valid ISO date.
 fn long_date(iso: &str) -> Option<String> {
-    let (year, month, day) = parse_iso(iso)?;
-    let name = MONTHS.get(usize::try_from(month).ok()?.checked_sub(1)?)?;
-    Some(format!("{day} {name} {year}"))
-}
-
-/// The year, month and day of an ISO `yyyy-mm-dd` date (a time after it ignored), checked
-/// against the month's length.
-fn parse_iso(iso: &str) -> Option<(u64, u64, u64)> {
-    let iso = iso.trim();
-    let (date, rest) = (iso.get(..10)?, iso.get(10..)?);
-    if !(rest.is_empty() || rest.starts_with('T')) {
-        return None;
-    }
-    let mut parts = date.split('-');
-    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
-    if y.len() != 4 || m.len() != 2 || d.len() != 2 {
-        return None;
-    }
-    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    if !(digits(y) && digits(m) && digits(d)) {
-        return None;
-    }
-    let (year, month, day): (u64, u64, u64) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-    let days = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return None,
-    };
-    (1..=days).contains(&day).then_some((year, month, day))
+    let d: Date = iso.parse().ok()?;
+    Some(format!("{} {} {}", d.day, d.month_name(), d.year))
 }
 
 #[cfg(test)]

@@ -2,9 +2,11 @@
 //! vocabularies (report types, canonical areas, grades, paragraph kinds) and the tokenizer both
 //! sides must share for a query's terms to meet the index's.
 
+pub mod date;
 pub mod schema;
 pub mod tokenizer;
 pub mod vocab;
 
+pub use date::Date;
 pub use schema::{build_schema, register_tokenizers, Fields, SCHEMA_VERSION, VERSION_FILE};
 pub use vocab::{Area, Grade, Kind, ReportType, UnknownValue};
