@@ -27,6 +27,9 @@ pub fn normalise(text: &str) -> String {
         }
         if c == '&' {
             out.push_str("and");
+        } else if c.is_ascii() {
+            // Most of the text: skip the general case mapping's iterator.
+            out.push(c.to_ascii_lowercase());
         } else {
             out.extend(c.to_lowercase());
         }

@@ -438,6 +438,11 @@ fn find_judgements(raw: &[&str], opening: &[(usize, &str)], r: &mut Recognised) 
     // A JAR's "Grades" table: "Being healthy  3" (4 best); the first number is local services
     // overall.
     if let Some(grades_at) = raw.iter().position(|l| {
+        // Most lines are prose: too long to be the heading, so not normalised (hot: every
+        // line of every report).
+        if l.trim().len() > 40 {
+            return false;
+        }
         let n = normalise(l);
         n == "## grades" || n == "grades"
     }) {

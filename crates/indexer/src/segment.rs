@@ -1,10 +1,12 @@
 //! From clean lines to blocks: headings, paragraphs, bullet items, table rows and footnotes,
 //! with paragraphs that page breaks cut in two joined again and line-end hyphens resolved.
 
-use std::collections::HashSet;
+use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::sync::LazyLock;
 
 use regex::Regex;
+use rustc_hash::FxHashSet;
 
 use crate::headings::{self, HeadingInfo};
 use crate::lines::Line;
@@ -92,7 +94,7 @@ struct Open {
 pub fn blocks(lines: &[Line]) -> Vec<Block> {
     let merged = merge_split_headings(lines);
     let lines = merged.as_slice();
-    let vocabulary = vocabulary(lines);
+    let vocabulary = Vocabulary::new(lines);
     let mut raw: Vec<Block> = Vec::new();
     let mut open: Option<Open> = None;
     let mut gap = true;
@@ -176,9 +178,35 @@ fn grade_column(line: &Line) -> Option<(&str, &str)> {
     if line.indent >= 24 && is_grade(t) {
         return Some(("", t));
     }
-    let gap = GAP.find_iter(t).last()?;
-    let (left, right) = (&t[..gap.start()], &t[gap.end()..]);
+    let (start, end) = last_gap(t)?;
+    let (left, right) = (&t[..start], &t[end..]);
     is_grade(right).then_some((left, right))
+}
+
+/// The byte range of the last run of four or more whitespace characters in `t` (the column
+/// gap of a `pdftotext -layout` table), as `GAP` would find it, without a regex: this runs on
+/// every line of every report.
+fn last_gap(t: &str) -> Option<(usize, usize)> {
+    let mut last = None;
+    let mut run: Option<(usize, usize)> = None; // (start, characters)
+    for (at, c) in t.char_indices() {
+        if c.is_whitespace() {
+            let (start, n) = run.unwrap_or((at, 0));
+            run = Some((start, n + 1));
+        } else {
+            if let Some((start, n)) = run.take() {
+                if n >= 4 {
+                    last = Some((start, at));
+                }
+            }
+        }
+    }
+    if let Some((start, n)) = run {
+        if n >= 4 {
+            last = Some((start, t.len()));
+        }
+    }
+    last
 }
 
 /// Rewrites two-column judgement headings as one line, "<area>: <grade>", so that they are
@@ -186,9 +214,17 @@ fn grade_column(line: &Line) -> Option<(&str, &str)> {
 /// graded judgement heading is rewritten; the lines it absorbs become blank.
 fn merge_split_headings(lines: &[Line]) -> Vec<Line> {
     let mut out = lines.to_vec();
+    // Whether each line has a grade column, decided once: a run can only be rewritten if one of
+    // its lines has one, and most runs have none. Lines are only changed behind `i`, so the
+    // flags of the lines ahead stay true.
+    let graded: Vec<bool> = lines.iter().map(|l| grade_column(l).is_some()).collect();
     let mut i = 0;
     while i < out.len() {
         let mut best: Option<(usize, String)> = None;
+        if !graded[i..out.len().min(i + 4)].contains(&true) {
+            i += 1;
+            continue;
+        }
         for k in 2..=4 {
             let Some(window) = out.get(i..i + k) else {
                 break;
@@ -250,7 +286,7 @@ fn merge_split_headings(lines: &[Line]) -> Vec<Line> {
 
 /// Closes the open block: peels known headings off the front of a paragraph, then pushes what
 /// is left.
-fn close(open: &mut Option<Open>, out: &mut Vec<Block>, vocabulary: &HashSet<String>) {
+fn close(open: &mut Option<Open>, out: &mut Vec<Block>, vocabulary: &Vocabulary<'_>) {
     let Some(o) = open.take() else { return };
     if o.lines.is_empty() {
         return;
@@ -332,7 +368,7 @@ fn close(open: &mut Option<Open>, out: &mut Vec<Block>, vocabulary: &HashSet<Str
 }
 
 /// Joins a block's lines with spaces, rejoining words hyphenated at line ends.
-fn join_lines(lines: &[(String, u32)], vocabulary: &HashSet<String>) -> String {
+fn join_lines(lines: &[(String, u32)], vocabulary: &Vocabulary<'_>) -> String {
     let mut text = String::new();
     for (line, _) in lines {
         let line = line.trim();
@@ -347,7 +383,7 @@ fn join_lines(lines: &[(String, u32)], vocabulary: &HashSet<String>) -> String {
 
 /// Appends `next` to `text` across a line end: with a space, or, after a hyphen between letters,
 /// with none (keeping the hyphen unless the document spells the word without it).
-fn append(text: &mut String, next: &str, vocabulary: &HashSet<String>) {
+fn append(text: &mut String, next: &str, vocabulary: &Vocabulary<'_>) {
     let bytes = text.as_bytes();
     let hyphenated = bytes.len() >= 2
         && bytes[bytes.len() - 1] == b'-'
@@ -375,23 +411,54 @@ fn append(text: &mut String, next: &str, vocabulary: &HashSet<String>) {
     }
 }
 
-/// Lower-cased words of the document (with inner hyphens), to decide line-end hyphens.
-fn vocabulary(lines: &[Line]) -> HashSet<String> {
-    let mut words = HashSet::new();
-    for line in lines {
-        let mut parts = line.text.split_whitespace().peekable();
-        while let Some(w) = parts.next() {
-            // The last word of a line ending in '-' is not evidence of anything.
-            if parts.peek().is_none() && w.ends_with('-') {
-                continue;
-            }
-            let w = w.trim_matches(|c: char| !c.is_alphanumeric());
-            if w.len() > 2 {
-                words.insert(w.to_lowercase());
-            }
+/// Lower-cased words of the document (with inner hyphens), to decide line-end hyphens. Built on
+/// first use: most reports never ask (no word is hyphenated at a line end), and building it
+/// touches every word of the report.
+struct Vocabulary<'a> {
+    lines: &'a [Line],
+    words: OnceCell<FxHashSet<Cow<'a, str>>>,
+}
+
+impl<'a> Vocabulary<'a> {
+    fn new(lines: &'a [Line]) -> Self {
+        Vocabulary {
+            lines,
+            words: OnceCell::new(),
         }
     }
-    words
+
+    /// Whether the document has the word (given lower-cased).
+    fn contains(&self, word: &str) -> bool {
+        self.words
+            .get_or_init(|| Self::words(self.lines))
+            .contains(word)
+    }
+
+    fn words(lines: &'a [Line]) -> FxHashSet<Cow<'a, str>> {
+        let mut words = FxHashSet::default();
+        for line in lines {
+            let mut parts = line.text.split_whitespace().peekable();
+            while let Some(w) = parts.next() {
+                // The last word of a line ending in '-' is not evidence of anything.
+                if parts.peek().is_none() && w.ends_with('-') {
+                    continue;
+                }
+                let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+                if w.len() > 2 {
+                    let lower = if w
+                        .bytes()
+                        .any(|b| !(b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'))
+                    {
+                        Cow::Owned(w.to_lowercase())
+                    } else {
+                        Cow::Borrowed(w)
+                    };
+                    words.insert(lower);
+                }
+            }
+        }
+        words
+    }
 }
 
 /// Whether text ends a sentence (or a list lead-in), ignoring closing quotes and brackets.
@@ -404,7 +471,7 @@ pub fn ends_sentence(text: &str) -> bool {
 
 /// Joins paragraphs that a page break (or a stray blank line) cut in two, looking past
 /// footnotes; then turns unjoined standalone title-like lines into headings.
-fn join_continuations(raw: Vec<Block>, vocabulary: &HashSet<String>) -> Vec<Block> {
+fn join_continuations(raw: Vec<Block>, vocabulary: &Vocabulary<'_>) -> Vec<Block> {
     let mut out: Vec<Block> = Vec::with_capacity(raw.len());
     let mut single_line: Vec<bool> = Vec::with_capacity(raw.len());
     for block in raw {
@@ -453,6 +520,24 @@ fn join_continuations(raw: Vec<Block>, vocabulary: &HashSet<String>) -> Vec<Bloc
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn last_gap_finds_what_the_gap_regex_finds() {
+        for t in [
+            "",
+            "    ",
+            "Overall effectiveness      Good",
+            "a    b     c",
+            "a\t\t\t\tb",
+            "a \u{a0}\u{2003}  b   ",
+            "trailing gap     ",
+            "three   spaces",
+            "é    ü",
+        ] {
+            let want = GAP.find_iter(t).last().map(|m| (m.start(), m.end()));
+            assert_eq!(last_gap(t), want, "{t:?}");
+        }
+    }
     use super::*;
     use crate::lines::prepare;
     use ofsearch_schema::Area;
