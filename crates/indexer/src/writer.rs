@@ -7,13 +7,13 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use ofsearch_schema::schema::{facet, RECORD_PARAGRAPH, RECORD_REPORT};
+use ofsearch_schema::schema::{RECORD_PARAGRAPH, RECORD_REPORT};
 use ofsearch_schema::{
-    build_schema, register_tokenizers, Fields, ReportType, SCHEMA_VERSION, VERSION_FILE,
+    build_schema, index_settings, register_tokenizers, Fields, ReportType, SCHEMA_VERSION,
+    VERSION_FILE,
 };
 use rayon::prelude::*;
 use tantivy::directory::MmapDirectory;
-use tantivy::schema::Facet;
 use tantivy::{doc, Index, IndexWriter, TantivyDocument, Term};
 
 use crate::authority::AuthorityTable;
@@ -93,8 +93,11 @@ pub fn open_or_create(dir: &Path) -> Result<Index, IndexerError> {
         path: dir.to_path_buf(),
         source: e.into(),
     })?;
-    let index =
-        Index::open_or_create(directory, build_schema()).map_err(|source| IndexerError::Open {
+    let index = Index::builder()
+        .schema(build_schema())
+        .settings(index_settings())
+        .open_or_create(directory)
+        .map_err(|source| IndexerError::Open {
             path: dir.to_path_buf(),
             source,
         })?;
@@ -319,10 +322,6 @@ pub fn index_paths(
     Ok(summary)
 }
 
-fn facet_value(root: &str, value: &str) -> Facet {
-    Facet::from_path([root, value])
-}
-
 /// Replaces one report's documents in the index.
 fn write_report(writer: &IndexWriter, f: &Fields, parsed: &Parsed) -> Result<(), IndexerError> {
     let r = &parsed.report;
@@ -389,10 +388,7 @@ pub fn documents(f: &Fields, parsed: &Parsed) -> Vec<TantivyDocument> {
             d.add_u64(f.date, key_date);
         }
         d.add_text(f.report_type, r.report_type.as_str());
-        d.add_text(f.framework, r.framework.as_deref().unwrap_or(""));
-        d.add_text(f.inspection_start, date(r.inspection_start));
         d.add_text(f.inspection_end, date(r.inspection_end));
-        d.add_text(f.published, date(r.published));
         d.add_text(f.area, &p.area);
         d.add_text(f.area_canonical, p.area_canonical.as_str());
         d.add_text(f.grade, p.grade.as_str());
@@ -402,28 +398,6 @@ pub fn documents(f: &Fields, parsed: &Parsed) -> Vec<TantivyDocument> {
         d.add_text(f.section, p.section.join(" > "));
         d.add_text(f.text, &p.text);
         d.add_text(f.text_exact, &p.text);
-        d.add_facet(f.facets, facet_value(facet::AUTHORITY, authority));
-        d.add_facet(
-            f.facets,
-            facet_value(facet::REGION, r.region.as_deref().unwrap_or("unknown")),
-        );
-        d.add_facet(
-            f.facets,
-            facet_value(
-                facet::YEAR,
-                &year.map_or_else(|| "unknown".to_string(), |y| y.to_string()),
-            ),
-        );
-        d.add_facet(
-            f.facets,
-            facet_value(facet::REPORT_TYPE, r.report_type.as_str()),
-        );
-        d.add_facet(
-            f.facets,
-            facet_value(facet::AREA, p.area_canonical.as_str()),
-        );
-        d.add_facet(f.facets, facet_value(facet::GRADE, p.grade.as_str()));
-        d.add_facet(f.facets, facet_value(facet::KIND, p.kind.as_str()));
         docs.push(d);
     }
     docs

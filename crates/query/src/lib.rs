@@ -10,6 +10,7 @@ pub mod snippet;
 pub mod syntax;
 pub mod words;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use ofsearch_schema::schema::RECORD_REPORT;
@@ -19,8 +20,9 @@ use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, TermQuery};
 
 pub use search::{Boosts, FacetCount, Filters, SearchRequest, Sort};
+use tantivy::columnar::StrColumn;
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{Index, IndexReader, TantivyDocument, Term};
+use tantivy::{DocAddress, Index, IndexReader, TantivyDocument, Term};
 
 /// What can go wrong when searching.
 #[derive(Debug, thiserror::Error)]
@@ -416,9 +418,9 @@ impl Searcher {
                     .collect()
             }
         };
+        let mut reader = HitReader::new(&self.fields, &searcher);
         for (score, address) in &addresses {
-            let doc: TantivyDocument = searcher.doc(*address).map_err(QueryError::from)?;
-            let mut hit = self.hit(&doc, *score);
+            let mut hit = reader.hit(*address, *score)?;
             hit.snippet = snippet::to_html(&hit.fragments(&compiled.highlight));
             each(hit)?;
         }
@@ -445,7 +447,7 @@ impl Searcher {
             request.limit
         };
         let top = TopDocs::with_limit(page.max(1)).and_offset(request.offset);
-        let pass = (Count, search::facet_collector(), search::ReportCollector);
+        let pass = (Count, search::FacetCollector, search::ReportCollector);
         let (top, (total, facets, reports)) = match request.sort {
             Sort::Relevance => {
                 let (top, rest) = searcher.search(query, &(top.order_by_score(), pass))?;
@@ -466,14 +468,14 @@ impl Searcher {
             }
         };
         let mut hits = Vec::new();
+        let mut reader = HitReader::new(f, &searcher);
         if request.group_by_report {
             let mut groups: Vec<(String, search::ReportMatches)> =
                 reports.clone().into_iter().collect();
             let mut dated = Vec::with_capacity(groups.len());
             for (id, m) in groups.drain(..) {
-                let doc: TantivyDocument = searcher.doc(m.best)?;
-                let date = doc.get_first(f.date).and_then(|v| v.as_u64()).unwrap_or(0);
-                dated.push((id, m, date, doc));
+                let date = reader.number(m.best, "date").unwrap_or(0);
+                dated.push((id, m, date));
             }
             dated.sort_by(|a, b| match request.sort {
                 Sort::Relevance => {
@@ -484,16 +486,15 @@ impl Searcher {
                 Sort::Newest => b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)),
                 Sort::Oldest => a.2.cmp(&b.2).then_with(|| a.0.cmp(&b.0)),
             });
-            for (_, m, _, doc) in dated.into_iter().skip(request.offset).take(request.limit) {
-                let mut hit = self.hit(&doc, m.best_score);
+            for (_, m, _) in dated.into_iter().skip(request.offset).take(request.limit) {
+                let mut hit = reader.hit(m.best, m.best_score)?;
                 hit.report_matches = Some(m.count);
                 hit.snippet = snippet::to_html(&hit.fragments(&compiled.highlight));
                 hits.push(hit);
             }
         } else {
             for (score, address) in top.into_iter().take(request.limit) {
-                let doc: TantivyDocument = searcher.doc(address)?;
-                let mut hit = self.hit(&doc, score);
+                let mut hit = reader.hit(address, score)?;
                 hit.snippet = snippet::to_html(&hit.fragments(&compiled.highlight));
                 hits.push(hit);
             }
@@ -508,45 +509,6 @@ impl Searcher {
             hits,
             facets: search::facet_counts(&facets),
         })
-    }
-
-    fn hit(&self, doc: &TantivyDocument, score: f32) -> Hit {
-        let f = &self.fields;
-        let text = |field| {
-            doc.get_first(field)
-                .and_then(|v| v.as_str())
-                .unwrap_or_default()
-                .to_string()
-        };
-        let number = |field| doc.get_first(field).and_then(|v| v.as_u64());
-        let paragraph_number = text(f.paragraph_number);
-        Hit {
-            score,
-            report_id: text(f.report_id),
-            authority: text(f.authority),
-            authority_code: text(f.authority_code),
-            region: text(f.region),
-            report_type: text(f.report_type),
-            year: number(f.year),
-            inspection_end: Some(text(f.inspection_end)).filter(|d| !d.is_empty()),
-            area: text(f.area),
-            area_canonical: text(f.area_canonical),
-            grade: text(f.grade),
-            grade_printed: text(f.grade_printed),
-            kind: text(f.kind),
-            section: text(f.section),
-            paragraph_number: (!paragraph_number.is_empty()).then_some(paragraph_number),
-            ordinal: number(f.ordinal).unwrap_or_default(),
-            text: text(f.text),
-            source: SourceRef {
-                path: text(f.source),
-                line: number(f.line).unwrap_or_default(),
-            },
-            snippet: String::new(),
-            citation: String::new(),
-            report_matches: None,
-        }
-        .cited()
     }
 
     /// Every indexed report's metadata (as the indexer recorded it), ordered by source path.
@@ -575,5 +537,115 @@ impl Searcher {
                 .cmp(b["source"].as_str().unwrap_or_default())
         });
         Ok(reports)
+    }
+}
+
+/// Builds hits: a paragraph's own text and labels from the doc store, its report's tags and its
+/// keywords from the fast fields (the index does not store what every paragraph of a report
+/// shares). Columns are opened once per segment.
+struct HitReader<'a> {
+    fields: &'a Fields,
+    searcher: &'a tantivy::Searcher,
+    segments: HashMap<tantivy::SegmentOrdinal, HashMap<&'static str, Option<StrColumn>>>,
+}
+
+/// The keyword columns a hit shows.
+const HIT_KEYWORDS: [&str; 9] = [
+    "report_id",
+    "authority",
+    "authority_code",
+    "region",
+    "report_type",
+    "inspection_end",
+    "area_canonical",
+    "grade",
+    "kind",
+];
+
+impl<'a> HitReader<'a> {
+    fn new(fields: &'a Fields, searcher: &'a tantivy::Searcher) -> Self {
+        HitReader {
+            fields,
+            searcher,
+            segments: HashMap::new(),
+        }
+    }
+
+    /// A keyword column's value for a document ("" if none).
+    fn keyword(&mut self, address: DocAddress, name: &'static str) -> String {
+        let searcher = self.searcher;
+        let columns = self.segments.entry(address.segment_ord).or_default();
+        let column = columns.entry(name).or_insert_with(|| {
+            searcher
+                .segment_reader(address.segment_ord)
+                .fast_fields()
+                .str(name)
+                .ok()
+                .flatten()
+        });
+        let mut out = String::new();
+        if let Some(column) = column {
+            if let Some(ord) = column.ords().first(address.doc_id) {
+                if !column.ord_to_str(ord, &mut out).unwrap_or(false) {
+                    out.clear();
+                }
+            }
+        }
+        out
+    }
+
+    /// A number column's value for a document.
+    fn number(&self, address: DocAddress, name: &str) -> Option<u64> {
+        self.searcher
+            .segment_reader(address.segment_ord)
+            .fast_fields()
+            .u64(name)
+            .ok()?
+            .first(address.doc_id)
+    }
+
+    fn hit(&mut self, address: DocAddress, score: f32) -> Result<Hit, QueryError> {
+        let doc: TantivyDocument = self.searcher.doc(address)?;
+        let f = self.fields;
+        let text = |field| {
+            doc.get_first(field)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string()
+        };
+        let paragraph_number = text(f.paragraph_number);
+        let [report_id, authority, authority_code, region, report_type, inspection_end, area_canonical, grade, kind] =
+            HIT_KEYWORDS.map(|name| self.keyword(address, name));
+        let source = self.keyword(address, "source");
+        Ok(Hit {
+            score,
+            report_id,
+            authority,
+            authority_code,
+            region,
+            report_type,
+            year: self.number(address, "year"),
+            inspection_end: Some(inspection_end).filter(|d| !d.is_empty()),
+            area: text(f.area),
+            area_canonical,
+            grade,
+            grade_printed: text(f.grade_printed),
+            kind,
+            section: text(f.section),
+            paragraph_number: (!paragraph_number.is_empty()).then_some(paragraph_number),
+            ordinal: self.number(address, "ordinal").unwrap_or_default(),
+            text: text(f.text),
+            source: SourceRef {
+                path: source,
+                line: doc
+                    .get_first(f.line)
+                    .and_then(|v| v.as_u64())
+                    .unwrap_or_default(),
+            },
+            snippet: String::new(),
+            citation: String::new(),
+            report_matches: None,
+        }
+        .cited())
     }
 }

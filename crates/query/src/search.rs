@@ -5,10 +5,10 @@
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Bound;
 
-use ofsearch_schema::schema::{facet, RECORD_PARAGRAPH};
+use ofsearch_schema::schema::RECORD_PARAGRAPH;
 use ofsearch_schema::{Area, Fields, Grade, Kind, ReportType};
 use serde::{Deserialize, Serialize};
-use tantivy::collector::{Collector, FacetCollector, SegmentCollector};
+use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::StrColumn;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, Occur,
@@ -423,40 +423,164 @@ pub struct FacetCount {
     pub count: u64,
 }
 
-/// The facet dimensions, with the root of each in the index's `facets` field.
+/// The facet dimensions, each with the fast field it is counted from.
 pub(crate) const FACETS: [(FilterField, &str); 7] = [
-    (FilterField::Authority, facet::AUTHORITY),
-    (FilterField::Region, facet::REGION),
-    (FilterField::Year, facet::YEAR),
-    (FilterField::Type, facet::REPORT_TYPE),
-    (FilterField::Area, facet::AREA),
-    (FilterField::Grade, facet::GRADE),
-    (FilterField::Kind, facet::KIND),
+    (FilterField::Authority, "authority"),
+    (FilterField::Region, "region"),
+    (FilterField::Year, "year"),
+    (FilterField::Type, "report_type"),
+    (FilterField::Area, "area_canonical"),
+    (FilterField::Grade, "grade"),
+    (FilterField::Kind, "kind"),
 ];
 
-/// A collector of facet counts over every match.
-pub(crate) fn facet_collector() -> FacetCollector {
-    let mut collector = FacetCollector::for_field("facets");
-    for (_, root) in FACETS {
-        collector.add_facet(format!("/{root}").as_str());
-    }
-    collector
+/// The value counted for a paragraph without one (no authority or region recognised, no year).
+const UNKNOWN: &str = "unknown";
+
+/// Facet counts by field name (`authority`, `year`, ...), then by value.
+pub(crate) type FacetTally = BTreeMap<&'static str, BTreeMap<String, u64>>;
+
+/// Counts, over every match, the values of the seven facet dimensions, read from their fast
+/// fields: a dense array of counts per keyword column (indexed by the column's term ordinal)
+/// and per year, turned into names once per segment.
+pub(crate) struct FacetCollector;
+
+/// One column of a segment being counted.
+enum FacetColumn {
+    /// A keyword: counts by term ordinal (the last slot for documents without a value).
+    Str(StrColumn, Vec<u64>),
+    /// The year: counts by year.
+    Year(tantivy::columnar::Column<u64>, BTreeMap<u64, u64>, u64),
+    /// The field has no fast column in this segment (an empty segment): counts nothing.
+    Missing,
 }
 
-/// Facet counts by field, each list by count (highest first), then value.
-pub(crate) fn facet_counts(
-    counts: &tantivy::collector::FacetCounts,
-) -> BTreeMap<String, Vec<FacetCount>> {
+pub(crate) struct FacetSegmentCollector {
+    columns: Vec<(FilterField, FacetColumn)>,
+}
+
+impl Collector for FacetCollector {
+    type Fruit = FacetTally;
+    type Child = FacetSegmentCollector;
+
+    fn for_segment(
+        &self,
+        _segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<FacetSegmentCollector> {
+        let fast = reader.fast_fields();
+        let mut columns = Vec::with_capacity(FACETS.len());
+        for (field, name) in FACETS {
+            let column = if field == FilterField::Year {
+                match fast.u64(name) {
+                    Ok(column) => FacetColumn::Year(column, BTreeMap::new(), 0),
+                    Err(_) => FacetColumn::Missing,
+                }
+            } else {
+                match fast.str(name)? {
+                    Some(column) => {
+                        let slots = column.num_terms() + 1;
+                        FacetColumn::Str(column, vec![0; slots])
+                    }
+                    None => FacetColumn::Missing,
+                }
+            };
+            columns.push((field, column));
+        }
+        Ok(FacetSegmentCollector { columns })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<FacetTally>) -> tantivy::Result<FacetTally> {
+        let mut out = FacetTally::new();
+        for fruit in fruits {
+            for (field, values) in fruit {
+                let into = out.entry(field).or_default();
+                for (value, count) in values {
+                    *into.entry(value).or_default() += count;
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl SegmentCollector for FacetSegmentCollector {
+    type Fruit = FacetTally;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        for (_, column) in &mut self.columns {
+            match column {
+                FacetColumn::Str(column, counts) => {
+                    let slot = column
+                        .ords()
+                        .first(doc)
+                        .map_or(counts.len() - 1, |ord| ord as usize);
+                    if let Some(count) = counts.get_mut(slot) {
+                        *count += 1;
+                    }
+                }
+                FacetColumn::Year(column, counts, none) => match column.first(doc) {
+                    Some(year) => *counts.entry(year).or_default() += 1,
+                    None => *none += 1,
+                },
+                FacetColumn::Missing => {}
+            }
+        }
+    }
+
+    fn harvest(self) -> FacetTally {
+        let mut out = FacetTally::new();
+        for (field, column) in self.columns {
+            let values = out.entry(field.as_str()).or_default();
+            match column {
+                FacetColumn::Str(column, counts) => {
+                    let mut name = String::new();
+                    let last = counts.len() - 1;
+                    for (ord, count) in counts.into_iter().enumerate() {
+                        if count == 0 {
+                            continue;
+                        }
+                        name.clear();
+                        let found =
+                            ord < last && column.ord_to_str(ord as u64, &mut name).unwrap_or(false);
+                        let value = if found && !name.is_empty() {
+                            name.as_str()
+                        } else {
+                            UNKNOWN
+                        };
+                        *values.entry(value.to_string()).or_default() += count;
+                    }
+                }
+                FacetColumn::Year(_, counts, none) => {
+                    for (year, count) in counts {
+                        *values.entry(year.to_string()).or_default() += count;
+                    }
+                    if none > 0 {
+                        *values.entry(UNKNOWN.to_string()).or_default() += none;
+                    }
+                }
+                FacetColumn::Missing => {}
+            }
+        }
+        out
+    }
+}
+
+/// Facet counts by field, each list by count (highest first), then value; every dimension
+/// present, empty when nothing matched.
+pub(crate) fn facet_counts(tally: &FacetTally) -> BTreeMap<String, Vec<FacetCount>> {
     let mut out = BTreeMap::new();
-    for (field, root) in FACETS {
-        let mut list: Vec<FacetCount> = counts
-            .get(format!("/{root}").as_str())
-            .map(|(facet, count)| FacetCount {
-                value: facet
-                    .to_path()
-                    .last()
-                    .map(|s| s.to_string())
-                    .unwrap_or_default(),
+    for (field, _) in FACETS {
+        let mut list: Vec<FacetCount> = tally
+            .get(field.as_str())
+            .into_iter()
+            .flatten()
+            .map(|(value, &count)| FacetCount {
+                value: value.clone(),
                 count,
             })
             .collect();

@@ -8,5 +8,7 @@ pub mod tokenizer;
 pub mod vocab;
 
 pub use date::Date;
-pub use schema::{build_schema, register_tokenizers, Fields, SCHEMA_VERSION, VERSION_FILE};
+pub use schema::{
+    build_schema, index_settings, register_tokenizers, Fields, SCHEMA_VERSION, VERSION_FILE,
+};
 pub use vocab::{Area, Grade, Kind, ReportType, UnknownValue};

@@ -7,10 +7,11 @@
 //! - one `report` record per report, carrying the report's metadata as JSON in `report_json`.
 
 use tantivy::schema::{
-    Field, IndexRecordOption, Schema, SchemaBuilder, TextFieldIndexing, TextOptions, FAST, INDEXED,
-    STORED, STRING,
+    Field, IndexRecordOption, NumericOptions, Schema, SchemaBuilder, TextFieldIndexing,
+    TextOptions, FAST, STORED,
 };
-use tantivy::Index;
+use tantivy::store::{Compressor, ZstdCompressor};
+use tantivy::{Index, IndexSettings};
 
 use crate::tokenizer;
 
@@ -20,30 +21,10 @@ pub const RECORD_PARAGRAPH: &str = "paragraph";
 pub const RECORD_REPORT: &str = "report";
 
 /// Version of this schema, written beside the index: an index of another version is refused.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Name of the file, beside tantivy's own, in which the indexer records `SCHEMA_VERSION`.
 pub const VERSION_FILE: &str = "ofsearch-version";
-
-/// Roots of the paths in the `facets` field, one per facet dimension: `/year/2013`.
-pub mod facet {
-    /// Canonical authority name.
-    pub const AUTHORITY: &str = "authority";
-    /// Region of England.
-    pub const REGION: &str = "region";
-    /// Year the inspection ended (else the letter's or publication year).
-    pub const YEAR: &str = "year";
-    /// Report type name.
-    pub const REPORT_TYPE: &str = "type";
-    /// Canonical area name.
-    pub const AREA: &str = "area";
-    /// Canonical grade name.
-    pub const GRADE: &str = "grade";
-    /// Paragraph kind name.
-    pub const KIND: &str = "kind";
-    /// Every root, in display order.
-    pub const ALL: &[&str] = &[AUTHORITY, REGION, YEAR, REPORT_TYPE, AREA, GRADE, KIND];
-}
 
 /// Handles to every field of the schema.
 #[derive(Debug, Clone, Copy)]
@@ -73,14 +54,8 @@ pub struct Fields {
     pub date: Field,
     /// Report type name (`ReportType::as_str`).
     pub report_type: Field,
-    /// Framework edition within a type (`sif+lscb`, `ilacs-2023`), or empty.
-    pub framework: Field,
-    /// Inspection start date, ISO.
-    pub inspection_start: Field,
     /// Inspection end date, ISO.
     pub inspection_end: Field,
-    /// Publication date, ISO, when printed.
-    pub published: Field,
     /// Area as printed in the report.
     pub area: Field,
     /// Canonical area name (`Area::as_str`).
@@ -99,8 +74,6 @@ pub struct Fields {
     pub text: Field,
     /// Paragraph text, unstemmed analysis, for exact phrases.
     pub text_exact: Field,
-    /// Hierarchical facets: `/authority/Hartlepool`, `/year/2013`, ...
-    pub facets: Field,
     /// On report records: the report's metadata as JSON.
     pub report_json: Field,
 }
@@ -118,35 +91,54 @@ fn text_options(tokenizer: &str, stored: bool) -> TextOptions {
     }
 }
 
+/// A keyword, indexed whole for filters. Never scored, so without field norms (a byte per
+/// document per field otherwise).
+fn keyword() -> TextOptions {
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer("raw")
+            .set_index_option(IndexRecordOption::Basic)
+            .set_fieldnorms(false),
+    )
+}
+
+/// A number indexed for range filters, without field norms.
+fn indexed_number() -> NumericOptions {
+    NumericOptions::default().set_indexed()
+}
+
 /// Builds the schema.
+///
+/// A paragraph's tags that are the same for every paragraph of its report, and the keywords it
+/// is counted and filtered by, are fast fields and not stored: hits read them from the columns.
+/// The doc store keeps only what is the paragraph's own (text, section, area and grade as
+/// printed, number, line) and each report record's JSON: stored fields repeated on every
+/// paragraph were a quarter of the doc store. Only what a query searches or filters by is
+/// indexed (the text, the section headings, the keywords, the year).
 pub fn build_schema() -> Schema {
     let mut b = SchemaBuilder::new();
-    b.add_text_field("record", STRING);
-    b.add_text_field("report_id", STRING | STORED | FAST);
-    b.add_text_field("source", STRING | STORED);
+    b.add_text_field("record", keyword());
+    b.add_text_field("report_id", keyword() | FAST);
+    b.add_text_field("source", keyword() | FAST);
     b.add_u64_field("line", STORED);
-    b.add_u64_field("ordinal", STORED | FAST);
+    b.add_u64_field("ordinal", FAST);
     b.add_text_field("paragraph_number", STORED);
-    b.add_text_field("authority", STRING | STORED | FAST);
-    b.add_text_field("authority_code", STRING | STORED | FAST);
-    b.add_text_field("region", STRING | STORED | FAST);
-    b.add_u64_field("year", INDEXED | STORED | FAST);
-    b.add_u64_field("date", INDEXED | STORED | FAST);
-    b.add_text_field("report_type", STRING | STORED | FAST);
-    b.add_text_field("framework", STRING | STORED);
-    b.add_text_field("inspection_start", STORED);
-    b.add_text_field("inspection_end", STRING | STORED | FAST);
-    b.add_text_field("published", STORED);
-    b.add_text_field("area", text_options(tokenizer::EXACT, true));
-    b.add_text_field("area_canonical", STRING | STORED | FAST);
-    b.add_text_field("grade", STRING | STORED | FAST);
+    b.add_text_field("authority", keyword() | FAST);
+    b.add_text_field("authority_code", keyword() | FAST);
+    b.add_text_field("region", keyword() | FAST);
+    b.add_u64_field("year", indexed_number() | FAST);
+    b.add_u64_field("date", FAST);
+    b.add_text_field("report_type", keyword() | FAST);
+    b.add_text_field("inspection_end", FAST);
+    b.add_text_field("area", STORED);
+    b.add_text_field("area_canonical", keyword() | FAST);
+    b.add_text_field("grade", keyword() | FAST);
     b.add_text_field("grade_printed", STORED);
-    b.add_u64_field("grade_rank", INDEXED | STORED | FAST);
-    b.add_text_field("kind", STRING | STORED | FAST);
+    b.add_u64_field("grade_rank", FAST);
+    b.add_text_field("kind", keyword() | FAST);
     b.add_text_field("section", text_options(tokenizer::STEMMED, true));
     b.add_text_field("text", text_options(tokenizer::STEMMED, true));
     b.add_text_field("text_exact", text_options(tokenizer::EXACT, false));
-    b.add_facet_field("facets", tantivy::schema::FacetOptions::default());
     b.add_text_field("report_json", STORED);
     b.build()
 }
@@ -177,10 +169,7 @@ impl Fields {
             year: f("year")?,
             date: f("date")?,
             report_type: f("report_type")?,
-            framework: f("framework")?,
-            inspection_start: f("inspection_start")?,
             inspection_end: f("inspection_end")?,
-            published: f("published")?,
             area: f("area")?,
             area_canonical: f("area_canonical")?,
             grade: f("grade")?,
@@ -190,9 +179,22 @@ impl Fields {
             section: f("section")?,
             text: f("text")?,
             text_exact: f("text_exact")?,
-            facets: f("facets")?,
             report_json: f("report_json")?,
         })
+    }
+}
+
+/// The index's settings: the doc store compressed with zstd (level 6) in 128 KiB blocks, not
+/// tantivy's default lz4 in 16 KiB. On the bundled corpus that halves the doc store (18.1 MB to
+/// 8.3 MB) and brings the whole index under the size of the raw text; reading a hit's stored
+/// fields decompresses one block (BENCHMARKS.md, "Index size").
+pub fn index_settings() -> IndexSettings {
+    IndexSettings {
+        docstore_compression: Compressor::Zstd(ZstdCompressor {
+            compression_level: Some(6),
+        }),
+        docstore_blocksize: 128 << 10,
+        ..IndexSettings::default()
     }
 }
 
