@@ -736,22 +736,32 @@ impl SegmentCollector for TrendSegment {
     }
 
     fn harvest(self) -> Tallies {
-        let name = |column: &Option<StrColumn>, ord: Option<u64>| -> String {
-            let mut out = String::new();
-            if let (Some(column), Some(ord)) = (column, ord) {
-                if !column.ord_to_str(ord, &mut out).unwrap_or(false) {
-                    out.clear();
-                }
-            }
-            out
+        let names = |column: &Option<StrColumn>, ords: Vec<u64>| match column {
+            Some(column) => crate::search::ord_names(column, ords),
+            None => HashMap::new(),
+        };
+        let splits = names(
+            &self.split,
+            self.tallies.keys().filter_map(|(_, split)| *split).collect(),
+        );
+        let reports = names(
+            &self.report,
+            self.tallies
+                .values()
+                .flat_map(|(_, reports)| reports.iter().copied())
+                .collect(),
+        );
+        let name = |names: &HashMap<u64, String>, ord: Option<u64>| -> String {
+            ord.and_then(|ord| names.get(&ord).cloned())
+                .unwrap_or_default()
         };
         let mut out = Tallies::new();
-        for ((year, split), (n, reports)) in self.tallies {
-            let entry = out.entry((year, name(&self.split, split))).or_default();
+        for ((year, split), (n, matched)) in self.tallies {
+            let entry = out.entry((year, name(&splits, split))).or_default();
             entry.0 += n;
             entry
                 .1
-                .extend(reports.into_iter().map(|r| name(&self.report, Some(r))));
+                .extend(matched.into_iter().map(|r| name(&reports, Some(r))));
         }
         out
     }

@@ -547,6 +547,9 @@ struct HitReader<'a> {
     fields: &'a Fields,
     searcher: &'a tantivy::Searcher,
     segments: HashMap<tantivy::SegmentOrdinal, HashMap<&'static str, Option<StrColumn>>>,
+    /// Terms already looked up, by segment, column and ordinal: each lookup decompresses a
+    /// dictionary block, and the hits of one page share most of their tags.
+    names: HashMap<(tantivy::SegmentOrdinal, &'static str, u64), String>,
 }
 
 /// The keyword columns a hit shows.
@@ -568,6 +571,7 @@ impl<'a> HitReader<'a> {
             fields,
             searcher,
             segments: HashMap::new(),
+            names: HashMap::new(),
         }
     }
 
@@ -583,15 +587,22 @@ impl<'a> HitReader<'a> {
                 .ok()
                 .flatten()
         });
-        let mut out = String::new();
-        if let Some(column) = column {
-            if let Some(ord) = column.ords().first(address.doc_id) {
+        let Some(column) = column else {
+            return String::new();
+        };
+        let Some(ord) = column.ords().first(address.doc_id) else {
+            return String::new();
+        };
+        self.names
+            .entry((address.segment_ord, name, ord))
+            .or_insert_with(|| {
+                let mut out = String::new();
                 if !column.ord_to_str(ord, &mut out).unwrap_or(false) {
                     out.clear();
                 }
-            }
-        }
-        out
+                out
+            })
+            .clone()
     }
 
     /// A number column's value for a document.

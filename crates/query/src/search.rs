@@ -538,19 +538,16 @@ impl SegmentCollector for FacetSegmentCollector {
             let values = out.entry(field.as_str()).or_default();
             match column {
                 FacetColumn::Str(column, counts) => {
-                    let mut name = String::new();
                     let last = counts.len() - 1;
+                    let counted = (0..last).filter(|&ord| counts[ord] > 0).map(|ord| ord as u64);
+                    let names = ord_names(&column, counted);
                     for (ord, count) in counts.into_iter().enumerate() {
                         if count == 0 {
                             continue;
                         }
-                        name.clear();
-                        let found =
-                            ord < last && column.ord_to_str(ord as u64, &mut name).unwrap_or(false);
-                        let value = if found && !name.is_empty() {
-                            name.as_str()
-                        } else {
-                            UNKNOWN
+                        let value = match names.get(&(ord as u64)) {
+                            Some(name) if !name.is_empty() => name.as_str(),
+                            _ => UNKNOWN,
                         };
                         *values.entry(value.to_string()).or_default() += count;
                     }
@@ -677,19 +674,36 @@ impl SegmentCollector for ReportSegmentCollector {
     }
 
     fn harvest(self) -> HashMap<String, ReportMatches> {
-        let mut out = HashMap::with_capacity(self.by_ord.len());
         let Some(column) = &self.column else {
-            return out;
+            return HashMap::new();
         };
-        let mut id = String::new();
-        for (ord, m) in self.by_ord {
-            id.clear();
-            if column.ord_to_str(ord, &mut id).unwrap_or(false) {
-                out.insert(id.clone(), m);
-            }
-        }
-        out
+        let names = ord_names(column, self.by_ord.keys().copied());
+        self.by_ord
+            .into_iter()
+            .filter_map(|(ord, m)| Some((names.get(&ord)?.clone(), m)))
+            .collect()
     }
+}
+
+/// The terms of a keyword column's ordinals, found in one ordered pass over the column's
+/// dictionary. Looking each up with `ord_to_str` decompresses a dictionary block per call, which
+/// made harvesting thousands of matching reports the most costly part of a search.
+pub(crate) fn ord_names(
+    column: &StrColumn,
+    ords: impl IntoIterator<Item = u64>,
+) -> HashMap<u64, String> {
+    let mut sorted: Vec<u64> = ords.into_iter().collect();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut out = HashMap::with_capacity(sorted.len());
+    let mut next = sorted.iter();
+    // An unreadable dictionary leaves the ordinals it did not reach without a name.
+    let _ = column.dictionary().sorted_ords_to_term_cb(&sorted, |bytes| {
+        if let Some(&ord) = next.next() {
+            out.insert(ord, String::from_utf8_lossy(bytes).into_owned());
+        }
+    });
+    out
 }
 
 /// A search, as the CLI and the HTTP API make it.
