@@ -29,6 +29,10 @@ pub enum SkipReason {
     /// The file could not be read.
     #[error("unreadable: {0}")]
     Unreadable(String),
+    /// The parser failed on the file (a bug in ofsearch: the message says where); the rest of
+    /// the run goes on.
+    #[error("parser failed (an ofsearch bug, please report it): {0}")]
+    ParserFailed(String),
     /// The input path does not exist.
     #[error("no such file or directory")]
     Missing,

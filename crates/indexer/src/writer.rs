@@ -164,7 +164,20 @@ fn index_file(
         Ok(text) => text,
         Err(reason) => return Ok(Slot::Skipped(reason)),
     };
-    let parsed = report::parse(text, source, bytes, authorities);
+    // A parser bug on one file must not end the run and lose the rest: it is skipped and
+    // reported like any other file that could not be indexed.
+    let parsed = match std::panic::catch_unwind(|| report::parse(text, source, bytes, authorities))
+    {
+        Ok(parsed) => parsed,
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            return Ok(Slot::Skipped(SkipReason::ParserFailed(message)));
+        }
+    };
     write_report(writer, fields, &parsed)?;
     Ok(Slot::Indexed(Indexed {
         report_type: parsed.report.report_type,
