@@ -133,15 +133,25 @@ pub fn targets(table: &AuthorityTable) -> Result<Vec<Target>, GenError> {
             "Metropolitan District" => "{} Metropolitan Borough Council",
             _ => "{} Council",
         };
-        let organisation = aliases
+        let mut organisations: Vec<String> = aliases
             .iter()
             .filter(|a| a.contains("Council"))
             .map(|a| a.to_string())
             .chain([pattern.replace("{}", &place), format!("{place} Council")])
+            .collect();
+        organisations.sort_by_key(|n| n.contains('.'));
+        let organisation = organisations
+            .into_iter()
             .find(|n| reads_back(table, n, &authority));
-        let place = [place.clone()]
+        // A full stop in a name ("St. Helens") cuts the indexer's judgement sentences ("Children's
+        // services in St. Helens are good" is read up to a full stop): such names come last.
+        let mut places: Vec<String> = [place.clone()]
             .into_iter()
             .chain(aliases.iter().map(|a| a.to_string()))
+            .collect();
+        places.sort_by_key(|n| n.contains('.'));
+        let place = places
+            .into_iter()
             .find(|n| reads_back(table, n, &authority));
         let (place, organisation) = match (place, organisation) {
             (Some(p), Some(o)) => (p, o),
