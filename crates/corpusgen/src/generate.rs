@@ -9,7 +9,9 @@
 //!   framework thus appears in proportion to its templates, the rare ones a little more;
 //! - its authority: each group deals out the authorities that existed in its period, in an
 //!   order shuffled anew each time round, so every authority (former ones included) appears
-//!   in every framework of its time;
+//!   in every framework of its time. Each deal starts with the authorities that existed in
+//!   the fewest frameworks' periods (Bedfordshire and Cheshire, abolished in 2009, only in the
+//!   JAR's), so that they appear early even though their frameworks are rare;
 //! - its year: drawn among the framework's years in which the authority existed on the
 //!   template's date moved to that year (if none, the next authority is dealt);
 //! - its sentences: drawn with a generator seeded from the seed and `k`.
@@ -113,6 +115,9 @@ impl<'m> Generator<'m> {
             deal.order.clone_from(targets);
             let label = AUTHORITY_DEAL + ((group as u64) << 24) + deal.rounds;
             SplitMix64::new(derive(self.seed, label)).shuffle(&mut deal.order);
+            let spread = &self.model.spread;
+            deal.order
+                .sort_by_key(|&t| spread.get(t).copied().unwrap_or(0));
             deal.next = 0;
             deal.rounds += 1;
         }

@@ -51,8 +51,13 @@ fn run(args: &Args) -> anyhow::Result<()> {
     for (file, reason) in model.skipped() {
         eprintln!("ofsearch-gen: not a template: {file}: {reason}");
     }
+    let (resampled, paragraphs) = model
+        .templates()
+        .iter()
+        .fold((0, 0), |(r, p), t| (r + t.resampled.0, p + t.resampled.1));
+    let (kept, drawn) = model.sentence_slots();
     eprintln!(
-        "ofsearch-gen: {} templates in {} frameworks, {} sentences in {} pools, read from {} in {loaded:.1} s",
+        "ofsearch-gen: {} templates in {} frameworks ({resampled} of their {paragraphs} paragraphs re-sampled: {drawn} sentences drawn, {kept} kept), {} sentences in {} pools, read from {} in {loaded:.1} s",
         model.templates().len(),
         model.groups().len(),
         model.pooled_sentences(),

@@ -23,12 +23,14 @@
 //!   framework, canonical area, kind and shape (paragraph or bullet), across all templates,
 //!   with their own authority names and years as pieces again. So "care leavers" talk stays in
 //!   care-leaver sections of the same framework's reports;
-//! - a sentence that states a judgement ("The effectiveness of the LSCB is good", "Outcomes for
-//!   children and young people in Hartlepool are good"), names a report type ("inspection
-//!   of ...", "focused visit"), gives a full date, says when the inspection took place or was
-//!   published, or names another authority stays in its slot: every grade a report states
-//!   stays its template's, so the judgements the indexer reads agree with everything else the
-//!   report says, and nothing the recogniser keys on moves or appears anywhere new.
+//! - a sentence that may state a judgement stays in its slot: one with a grade word other than
+//!   "good" ("requires improvement", "inadequate", "outstanding", "adequate", "performs
+//!   well"), or "good" with a judgement's words ("The effectiveness of the LSCB is good",
+//!   "Outcomes for children and young people in Hartlepool are good"). So does one that names
+//!   a report type ("inspection of ...", "focused visit"), gives a full date, says when the
+//!   inspection took place or was published, or names another authority. Every grade a report
+//!   states stays its template's, so the judgements the indexer reads agree with everything
+//!   else the report says, and nothing the recogniser keys on moves or appears anywhere new.
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -154,6 +156,8 @@ pub struct Model {
     templates: Vec<Template>,
     groups: Vec<Group>,
     targets: Vec<Target>,
+    /// For each target, the number of groups whose period it existed in.
+    pub(crate) spread: Vec<usize>,
     skipped: Vec<(String, String)>,
 }
 
@@ -206,10 +210,13 @@ static TITLE_PHRASES: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("static regex")
 });
-static GRADE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:outstanding|good|inadequate|adequate|requires? improvement|performs? (?:excellently|well|adequately|poorly))\b")
+/// Grade words that are rarely anything but a grade.
+static STRONG_GRADE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:outstanding|inadequate|adequate|requires? improvement|performs? (?:excellently|well|adequately|poorly))\b")
         .expect("static regex")
 });
+/// "Good", a grade only in a judgement's words.
+static GOOD: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\bgood\b").expect("static regex"));
 static GRADE_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"judge?ment|judged|effectiveness|children's services|outcomes for children|experiences and progress|impact of leaders|graded|\bgrades?\b|overall|lscb|safeguarding children board|adoption performance|leadership, management and governance|\bperforms?\b")
         .expect("static regex")
@@ -219,7 +226,8 @@ static GRADE_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
 fn pinned(sentence: &str) -> bool {
     let n = normalise(sentence);
     TITLE_PHRASES.is_match(&n)
-        || (GRADE.is_match(&n) && GRADE_CONTEXT.is_match(&n))
+        || STRONG_GRADE.is_match(&n)
+        || (GOOD.is_match(&n) && GRADE_CONTEXT.is_match(&n))
         || !dates_in(sentence).is_empty()
         || sentence.contains('\t')
 }
@@ -572,7 +580,11 @@ impl Model {
                 targets: group_targets,
             });
         }
+        let spread = (0..targets.len())
+            .map(|t| groups.iter().filter(|g| g.targets.contains(&t)).count())
+            .collect();
         Ok(Model {
+            spread,
             arena: builder.arena,
             pieces: builder.pieces,
             slots: builder.slots,
@@ -613,6 +625,17 @@ impl Model {
     /// Number of sentence pools.
     pub fn pool_count(&self) -> usize {
         self.pools.len()
+    }
+
+    /// Sentences of re-sampled paragraphs kept in place (see the module documentation), and
+    /// drawn from pools.
+    pub fn sentence_slots(&self) -> (usize, usize) {
+        let drawn = self
+            .slots
+            .iter()
+            .filter(|s| matches!(s, Slot::Draw(_)))
+            .count();
+        (self.slots.len() - drawn, drawn)
     }
 }
 
@@ -1061,6 +1084,12 @@ mod tests {
             "The inspection of local authority children’s services took place in March.",
             "On 12 March 2014, the board met.",
             "The visit was carried out on 24 and 25 November.",
+        ] {
+            assert!(pinned(s), "{s}");
+        }
+        for s in [
+            "Services to children in need of help and protection require improvement.",
+            "Practice is inadequate in too many cases.",
         ] {
             assert!(pinned(s), "{s}");
         }

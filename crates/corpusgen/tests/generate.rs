@@ -27,10 +27,14 @@ fn model() -> &'static Model {
 }
 
 fn run(size: u64, seed: u64) -> (tempfile::TempDir, u64) {
+    run_with(model(), size, seed)
+}
+
+fn run_with(model: &Model, size: u64, seed: u64) -> (tempfile::TempDir, u64) {
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("gen");
     let summary = generate(
-        model(),
+        model,
         &Options {
             size,
             seed,
@@ -224,12 +228,16 @@ fn size_is_reached_and_overshot_by_at_most_one_report() {
 
 #[test]
 fn command_line_writes_the_library_corpus_and_refuses_a_full_folder() {
-    let (lib, n) = run(300_000, 11);
+    // The five old-format samples alone, for speed.
+    let samples = corpus().join("samples");
+    let model = Model::load(&samples).expect("samples");
+    assert_eq!(model.templates().len(), 5);
+    let (lib, n) = run_with(&model, 300_000, 11);
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("cli");
     let status = std::process::Command::new(env!("CARGO_BIN_EXE_ofsearch-gen"))
         .args(["--size", "300KB", "--seed", "11", "--corpus"])
-        .arg(corpus())
+        .arg(&samples)
         .arg("--out")
         .arg(&out)
         .output()
