@@ -266,8 +266,11 @@ pub fn looks_like_heading(text: &str) -> bool {
     if words.is_empty() || words.len() > 14 || t.len() > 100 || !first.is_uppercase() {
         return false;
     }
+    // Everything but the last character, which may take more than one byte ("2014–", "‘front
+    // door’").
+    let but_last = t.char_indices().next_back().map_or("", |(i, _)| &t[..i]);
     if t.ends_with(['.', ',', ';'])
-        || t[..t.len() - 1].contains(':')
+        || but_last.contains(':')
         || (t.ends_with(':') && words.len() > 4)
     {
         return false;
@@ -402,5 +405,16 @@ mod tests {
         ));
         assert!(!looks_like_heading("8 November 2011"));
         assert!(!looks_like_heading("Lead inspector: Lynn Radley"));
+    }
+
+    /// Regression: a standalone line ending in a character of more than one byte panicked
+    /// (found by the generated corpus: "... the Board’s priorities for 2013–").
+    #[test]
+    fn heading_look_of_a_line_ending_in_a_wide_character() {
+        looks_like_heading(
+            "New sub-groups have been developed to reflect the Board’s priorities for 2013–",
+        );
+        assert!(looks_like_heading("The ‘front door’"));
+        assert!(!looks_like_heading("Summary: the ‘front door’"));
     }
 }
