@@ -19,7 +19,6 @@ use crate::years::push_moved;
 #[derive(Debug, Default)]
 pub(crate) struct Renderer {
     text: String,
-    words: Vec<Range<usize>>,
     lines: Vec<Range<usize>>,
 }
 
@@ -127,48 +126,66 @@ impl Renderer {
     }
 
     /// Breaks `self.text` into lines of at most `width` characters (counting the lead on the
-    /// first line and the indentation on the others; 0: one line).
+    /// first line and the indentation on the others; 0: one line), greedily: each line ends at
+    /// the last space that lets it fit (after its first word, however long), or later where the
+    /// next line would start with a marker (see [`bad_start`]).
     fn wrap(&mut self, lead: &str, indent: &str, width: usize) {
         self.lines.clear();
-        let text = &self.text;
+        let text = self.text.as_str();
+        let bytes = text.as_bytes();
+        let len = bytes.len();
         if width == 0 {
-            self.lines.push(0..text.len());
+            self.lines.push(0..len);
             return;
         }
-        self.words.clear();
-        let mut start = 0;
-        for (i, b) in text.bytes().enumerate() {
-            if b == b' ' {
-                self.words.push(start..i);
-                start = i + 1;
-            }
-        }
-        self.words.push(start..text.len());
-        let chars = |s: &str| {
-            if s.is_ascii() {
-                s.len()
-            } else {
-                s.chars().filter(|&c| c != '\u{c}').count()
-            }
+        let next_space = |from: usize| {
+            bytes
+                .get(from..)
+                .and_then(|rest| rest.iter().position(|&b| b == b' '))
+                .map_or(len, |i| from + i)
         };
-        let indent_width = chars(indent);
-        let mut line_start = 0;
-        let mut used = chars(lead);
-        for (k, word) in self.words.iter().enumerate() {
-            let w = &text[word.clone()];
-            let len = chars(w);
-            if k > 0 && used + 1 + len > width {
-                let next = self.words.get(k + 1).map_or("", |n| &text[n.clone()]);
-                if !bad_start(w, next) {
-                    self.lines.push(line_start..word.start - 1);
-                    line_start = word.start;
-                    used = indent_width + len;
-                    continue;
+        let mut start = 0;
+        let mut room = width.saturating_sub(chars(lead)).max(1);
+        let indent_room = width.saturating_sub(chars(indent)).max(1);
+        loop {
+            // The byte where the character after `room` characters from `start` begins.
+            let mut count = 0;
+            let mut at = start;
+            while at < len {
+                if bytes[at] & 0xC0 != 0x80 {
+                    if count == room {
+                        break;
+                    }
+                    count += 1;
                 }
+                at += 1;
             }
-            used += if k > 0 { 1 + len } else { len };
+            if at >= len {
+                self.lines.push(start..len);
+                break;
+            }
+            let mut cut = match bytes[start..=at].iter().rposition(|&b| b == b' ') {
+                Some(i) if i > 0 => start + i,
+                _ => next_space(start),
+            };
+            while cut < len {
+                let word_end = next_space(cut + 1);
+                let next_end = next_space(word_end + 1);
+                let word = &text[cut + 1..word_end];
+                let next = text.get(word_end + 1..next_end).unwrap_or("");
+                if !bad_start(word, next) {
+                    break;
+                }
+                cut = word_end;
+            }
+            if cut >= len {
+                self.lines.push(start..len);
+                break;
+            }
+            self.lines.push(start..cut);
+            start = cut + 1;
+            room = indent_room;
         }
-        self.lines.push(line_start..text.len());
         // A lone number on the last line would be read as a page number: join it to the line
         // before.
         let n = self.lines.len();
@@ -180,6 +197,11 @@ impl Renderer {
             }
         }
     }
+}
+
+/// Characters of a line's lead or indentation, form feeds not counted.
+fn chars(s: &str) -> usize {
+    s.chars().filter(|&c| c != '\u{c}').count()
 }
 
 /// Appends the pieces of a sentence or gap (no paragraphs inside).
@@ -236,6 +258,41 @@ mod tests {
             ]
         );
         assert_eq!(wrapped("One long line.", "", "", 0), ["One long line."]);
+        // Characters, not bytes: curly quotes count one each.
+        assert_eq!(
+            wrapped("“Children’s” plans ‘are’ good.", "", "", 19),
+            ["“Children’s” plans", "‘are’ good."]
+        );
+        // A word longer than the line stands alone.
+        assert_eq!(
+            wrapped("multi-agency-safeguarding-hub works", "", "", 10),
+            ["multi-agency-safeguarding-hub", "works"]
+        );
+    }
+
+    #[test]
+    fn lines_are_full_and_fit() {
+        let words = ["a", "care", "leavers’", "multi-agency", "plans", "to", "children’s", "the"];
+        let mut rng = crate::rng::SplitMix64::new(1);
+        for _ in 0..500 {
+            let n = 1 + rng.below(40);
+            let text: Vec<&str> = (0..n).map(|_| words[rng.below(words.len())]).collect();
+            let text = text.join(" ");
+            let width = 12 + rng.below(60);
+            let lines = wrapped(&text, "  1.  ", "      ", width);
+            let joined = lines.join(" ");
+            let words: Vec<&str> = joined.split_whitespace().skip(1).collect();
+            assert_eq!(words.join(" "), text);
+            for (i, line) in lines.iter().enumerate() {
+                let chars = line.chars().count();
+                let single_word = line.split_whitespace().count() <= 2;
+                assert!(chars <= width || single_word, "{width}: {lines:?}");
+                if let Some(next) = lines.get(i + 1) {
+                    let first = next.split_whitespace().next().unwrap_or("");
+                    assert!(chars + 1 + first.chars().count() > width, "{width}: {lines:?}");
+                }
+            }
+        }
     }
 
     #[test]
