@@ -12,15 +12,19 @@ use ofsearch_indexer::authority::AuthorityTable;
 use ofsearch_indexer::{parse, Parsed};
 use ofsearch_schema::{Area, Grade};
 
+/// Parses a file; a panic of the parser is an error naming the file.
 fn parse_file(path: &Path) -> Result<Parsed, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let text = std::str::from_utf8(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
-    Ok(parse(
-        text,
-        &path.display().to_string(),
-        &bytes,
-        AuthorityTable::bundled(),
-    ))
+    std::panic::catch_unwind(|| {
+        parse(
+            text,
+            &path.display().to_string(),
+            &bytes,
+            AuthorityTable::bundled(),
+        )
+    })
+    .map_err(|_| format!("{}: the parser panicked", path.display()))
 }
 
 fn grades(p: &Parsed) -> Vec<(Area, Grade)> {
