@@ -272,7 +272,16 @@ mod tests {
 
     #[test]
     fn lines_are_full_and_fit() {
-        let words = ["a", "care", "leavers’", "multi-agency", "plans", "to", "children’s", "the"];
+        let words = [
+            "a",
+            "care",
+            "leavers’",
+            "multi-agency",
+            "plans",
+            "to",
+            "children’s",
+            "the",
+        ];
         let mut rng = crate::rng::SplitMix64::new(1);
         for _ in 0..500 {
             let n = 1 + rng.below(40);
@@ -289,7 +298,10 @@ mod tests {
                 assert!(chars <= width || single_word, "{width}: {lines:?}");
                 if let Some(next) = lines.get(i + 1) {
                     let first = next.split_whitespace().next().unwrap_or("");
-                    assert!(chars + 1 + first.chars().count() > width, "{width}: {lines:?}");
+                    assert!(
+                        chars + 1 + first.chars().count() > width,
+                        "{width}: {lines:?}"
+                    );
                 }
             }
         }
