@@ -1,18 +1,20 @@
 //! A synthetic corpus of any size that reads like the bundled one, for benchmarks.
 //!
-//! Every report of the bundled corpus becomes a template ([`model`]): the indexer's own
-//! reading of it says its framework, authority, year, sections and paragraphs, and its text is
-//! cut into pieces kept as they are (cover, title, dates, judgement tables, headings, page
-//! furniture), the authority's names, the years that move with the report ([`years`]), and
-//! prose paragraphs to draw again from pools of sentences of the same framework, area and kind.
-//! A generated report ([`generate`]) is a template printed for another authority and year
-//! ([`render`]): the same structure and judgements, sentences recombined, the authority and
-//! dates changed, so term frequencies, paragraph lengths and section shapes stay those of real
-//! reports, and the indexer recognises and tags it as it would a real one.
+//! Every report of the bundled corpus becomes a [`Template`] of the [`Model`] (module `model`
+//! tells the design in full): the indexer's own reading of it says its framework, authority,
+//! year, sections and paragraphs, and its text is cut into pieces kept as they are (cover,
+//! title, dates, judgement tables, headings, page furniture), the authority's names, the years
+//! that move with the report ([`years`]), and prose paragraphs to draw again from pools of
+//! sentences of the same framework, area and kind. A generated report ([`Generator`],
+//! [`generate()`]) is a template printed for another authority and year (module `render`): the
+//! same structure and judgements, sentences recombined, the authority and dates changed, so
+//! term frequencies, paragraph lengths and section shapes stay those of real reports, and the
+//! indexer recognises and tags it as it would a real one.
 //!
 //! The output is a function of the bundled corpus, the seed and the size alone: one
-//! deterministic generator ([`rng`]) seeded per report, no hash-map order, one thread.
-//! Memory holds the compiled corpus (tens of MB) and one report, whatever the size.
+//! deterministic generator ([`rng`]) seeded per report, no hash-map order, one writing thread
+//! (the templates are read on every core, then compiled in corpus order). Memory holds the
+//! compiled corpus (tens of MB) and one report, whatever the size.
 
 mod generate;
 mod model;

@@ -10,10 +10,18 @@
 //! - text kept as it is: the cover, title, dates, judgement tables, headings, tables,
 //!   footnotes, boilerplate, page furniture and page breaks, and every line the recogniser
 //!   reads (the head of the report is always kept);
-//! - the authority's names, each printed again in the target's name of the same [`Style`];
+//! - the authority's names, each printed again in the target's name of the same [`Style`]
+//!   (a trust keeps its title: "Inspection of Bradford Children and Families Trust" becomes
+//!   "Inspection of Leeds Children and Families Trust", which the indexer reads as an ILACS
+//!   report on Leeds);
 //! - the years that move with the report ([`crate::years`]);
 //! - prose paragraphs to re-sample: paragraphs and bullet items of judgement, summary, context
-//!   or recommendations text, outside the cover and the head.
+//!   or recommendations text, outside the cover and the report's first 20 non-blank lines,
+//!   clear of judgement tables and of the lines judgements are read from, and not laid out in
+//!   columns (tabs, runs of spaces).
+//!
+//! The indexer's reading is most of the cost of loading: it runs on every core, and the
+//! results are compiled in corpus order, so the model is the same whatever the cores.
 //!
 //! # Re-sampling prose
 //!
