@@ -247,7 +247,10 @@ public final class Harness {
                     writer.rollback();
                     throw new RuntimeException("indexing failed", failure.get());
                 }
+                long tAdded = System.nanoTime();
                 writer.commit();
+                log(String.format("documents added in %.2f s, commit (flush of the in-memory segments) %.2f s",
+                        (tAdded - t0) / 1e9, (System.nanoTime() - tAdded) / 1e9));
             }
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
