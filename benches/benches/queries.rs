@@ -49,7 +49,10 @@ fn queries(c: &mut Criterion) {
     let searches = [
         ("term", request("neglect", Filters::default())),
         ("phrase", request("\"care leavers\"", Filters::default())),
-        ("phrase_filters_facets_snippets", request("\"care leavers\"", filtered)),
+        (
+            "phrase_filters_facets_snippets",
+            request("\"care leavers\"", filtered),
+        ),
         (
             "boolean",
             request(

@@ -742,7 +742,10 @@ impl SegmentCollector for TrendSegment {
         };
         let splits = names(
             &self.split,
-            self.tallies.keys().filter_map(|(_, split)| *split).collect(),
+            self.tallies
+                .keys()
+                .filter_map(|(_, split)| *split)
+                .collect(),
         );
         let reports = names(
             &self.report,

@@ -277,8 +277,13 @@ impl Searcher {
                 found: found.trim().to_string(),
             });
         }
-        let index = Index::open_in_dir(dir)?;
+        let mut index = Index::open_in_dir(dir)?;
         register_tokenizers(&index);
+        // Segments are searched in parallel, one thread per core: a large index has several.
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        if threads > 1 {
+            index.set_multithread_executor(threads)?;
+        }
         let fields = Fields::new(&index.schema()).map_err(|e| QueryError::Version {
             path: dir.to_path_buf(),
             found: e.to_string(),
@@ -447,8 +452,8 @@ impl Searcher {
             request.limit
         };
         let top = TopDocs::with_limit(page.max(1)).and_offset(request.offset);
-        let pass = (Count, search::FacetCollector, search::ReportCollector);
-        let (top, (total, facets, reports)) = match request.sort {
+        let pass = (Count, search::MatchCollector);
+        let (top, (total, (facets, reports))) = match request.sort {
             Sort::Relevance => {
                 let (top, rest) = searcher.search(query, &(top.order_by_score(), pass))?;
                 (top, rest)
@@ -470,7 +475,7 @@ impl Searcher {
         let mut hits = Vec::new();
         let mut reader = HitReader::new(f, &searcher);
         if request.group_by_report {
-            let mut groups: Vec<(String, search::ReportMatches)> =
+            let mut groups: Vec<(u64, search::ReportMatches)> =
                 reports.clone().into_iter().collect();
             let mut dated = Vec::with_capacity(groups.len());
             for (id, m) in groups.drain(..) {

@@ -7,6 +7,7 @@ use std::ops::Bound;
 
 use ofsearch_schema::schema::RECORD_PARAGRAPH;
 use ofsearch_schema::{Area, Fields, Grade, Kind, ReportType};
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::StrColumn;
@@ -434,136 +435,270 @@ pub(crate) const FACETS: [(FilterField, &str); 7] = [
     (FilterField::Kind, "kind"),
 ];
 
+/// The facets that are the same on every paragraph of a report: counted once per matching
+/// report (weighted by its matches) from one of its paragraphs, not read for every match.
+const REPORT_FACETS: [FilterField; 4] = [
+    FilterField::Authority,
+    FilterField::Region,
+    FilterField::Year,
+    FilterField::Type,
+];
+
 /// The value counted for a paragraph without one (no authority or region recognised, no year).
 const UNKNOWN: &str = "unknown";
 
 /// Facet counts by field name (`authority`, `year`, ...), then by value.
 pub(crate) type FacetTally = BTreeMap<&'static str, BTreeMap<String, u64>>;
 
-/// Counts, over every match, the values of the seven facet dimensions, read from their fast
-/// fields: a dense array of counts per keyword column (indexed by the column's term ordinal)
-/// and per year, turned into names once per segment.
-pub(crate) struct FacetCollector;
-
-/// One column of a segment being counted.
-enum FacetColumn {
-    /// A keyword: counts by term ordinal (the last slot for documents without a value).
-    Str(StrColumn, Vec<u64>),
-    /// The year: counts by year.
-    Year(tantivy::columnar::Column<u64>, BTreeMap<u64, u64>, u64),
-    /// The field has no fast column in this segment (an empty segment): counts nothing.
-    Missing,
+/// What the match collector gathers for one report: its matching paragraphs and the best of
+/// them (by score).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ReportMatches {
+    pub count: u64,
+    pub best_score: Score,
+    pub best: DocAddress,
 }
 
-pub(crate) struct FacetSegmentCollector {
-    columns: Vec<(FilterField, FacetColumn)>,
+/// Matching reports by report key (the report id's 16 hex digits as a number, so the same
+/// order as the ids).
+pub(crate) type Reports = FxHashMap<u64, ReportMatches>;
+
+/// Collects, in the same pass as the hits, everything a response says about ALL matches: the
+/// facet counts of the seven dimensions and, for every report with a matching paragraph, its
+/// number of matches and its best one (the `reports` count and `--group-by report`).
+///
+/// Per match it reads four fast-field ordinals (report, area, grade, kind) into dense count
+/// arrays; the report-level dimensions (authority, region, year, type) are read once per
+/// matching report at harvest and weighted by its matches; ordinals become names in one pass
+/// over each dictionary ([`ord_names`]).
+pub(crate) struct MatchCollector;
+
+/// A keyword column of a segment and counts by its term ordinal (the last slot for documents
+/// without a value).
+struct Counted {
+    column: Option<StrColumn>,
+    counts: Vec<u64>,
 }
 
-impl Collector for FacetCollector {
-    type Fruit = FacetTally;
-    type Child = FacetSegmentCollector;
+impl Counted {
+    fn open(reader: &SegmentReader, name: &str) -> tantivy::Result<Counted> {
+        let column = reader.fast_fields().str(name)?;
+        let slots = column.as_ref().map_or(0, |c| c.num_terms()) + 1;
+        Ok(Counted {
+            column,
+            counts: vec![0; slots],
+        })
+    }
+
+    fn ord(&self, doc: DocId) -> Option<u64> {
+        self.column.as_ref()?.ords().first(doc)
+    }
+
+    fn add(&mut self, ord: Option<u64>, n: u64) {
+        let slot = ord.map_or(self.counts.len() - 1, |ord| ord as usize);
+        if let Some(count) = self.counts.get_mut(slot) {
+            *count += n;
+        }
+    }
+
+    /// Counts by name ("unknown" for documents without a value).
+    fn harvest(self, into: &mut BTreeMap<String, u64>) {
+        let last = self.counts.len() - 1;
+        let counted = (0..last).filter(|&ord| self.counts[ord] > 0);
+        let names = match &self.column {
+            Some(column) => ord_names(column, counted.map(|ord| ord as u64)),
+            None => HashMap::new(),
+        };
+        for (ord, count) in self.counts.into_iter().enumerate() {
+            if count > 0 {
+                let value = match names.get(&(ord as u64)) {
+                    Some(name) if !name.is_empty() => name.as_str(),
+                    _ => UNKNOWN,
+                };
+                *into.entry(value.to_string()).or_default() += count;
+            }
+        }
+    }
+}
+
+/// One report's matches in a segment.
+#[derive(Clone, Copy)]
+struct SegmentReport {
+    count: u64,
+    best_score: Score,
+    best: DocId,
+}
+
+pub(crate) struct MatchSegmentCollector {
+    segment: SegmentOrdinal,
+    reader: SegmentReader,
+    report_key: Option<tantivy::columnar::Column<u64>>,
+    report: Option<StrColumn>,
+    /// By report ordinal; `count == 0` for reports without a match.
+    reports: Vec<SegmentReport>,
+    /// Matches of paragraphs without a report id (none in an index ofsearch wrote).
+    orphans: u64,
+    area: Counted,
+    grade: Counted,
+    kind: Counted,
+}
+
+impl Collector for MatchCollector {
+    type Fruit = (FacetTally, Reports);
+    type Child = MatchSegmentCollector;
 
     fn for_segment(
         &self,
-        _segment: SegmentOrdinal,
+        segment: SegmentOrdinal,
         reader: &SegmentReader,
-    ) -> tantivy::Result<FacetSegmentCollector> {
-        let fast = reader.fast_fields();
-        let mut columns = Vec::with_capacity(FACETS.len());
-        for (field, name) in FACETS {
-            let column = if field == FilterField::Year {
-                match fast.u64(name) {
-                    Ok(column) => FacetColumn::Year(column, BTreeMap::new(), 0),
-                    Err(_) => FacetColumn::Missing,
-                }
-            } else {
-                match fast.str(name)? {
-                    Some(column) => {
-                        let slots = column.num_terms() + 1;
-                        FacetColumn::Str(column, vec![0; slots])
-                    }
-                    None => FacetColumn::Missing,
-                }
-            };
-            columns.push((field, column));
-        }
-        Ok(FacetSegmentCollector { columns })
+    ) -> tantivy::Result<MatchSegmentCollector> {
+        let report = reader.fast_fields().str("report_id")?;
+        let empty = SegmentReport {
+            count: 0,
+            best_score: Score::NEG_INFINITY,
+            best: 0,
+        };
+        let reports = vec![empty; report.as_ref().map_or(0, |c| c.num_terms())];
+        Ok(MatchSegmentCollector {
+            segment,
+            reader: reader.clone(),
+            report_key: reader.fast_fields().u64("report_key").ok(),
+            report,
+            reports,
+            orphans: 0,
+            area: Counted::open(reader, "area_canonical")?,
+            grade: Counted::open(reader, "grade")?,
+            kind: Counted::open(reader, "kind")?,
+        })
     }
 
     fn requires_scoring(&self) -> bool {
-        false
+        true
     }
 
-    fn merge_fruits(&self, fruits: Vec<FacetTally>) -> tantivy::Result<FacetTally> {
-        let mut out = FacetTally::new();
-        for fruit in fruits {
-            for (field, values) in fruit {
-                let into = out.entry(field).or_default();
+    fn merge_fruits(
+        &self,
+        fruits: Vec<(FacetTally, Reports)>,
+    ) -> tantivy::Result<(FacetTally, Reports)> {
+        let mut facets = FacetTally::new();
+        let mut reports = Reports::default();
+        for (fruit_facets, fruit_reports) in fruits {
+            for (field, values) in fruit_facets {
+                let into = facets.entry(field).or_default();
                 for (value, count) in values {
                     *into.entry(value).or_default() += count;
                 }
             }
+            for (id, m) in fruit_reports {
+                reports
+                    .entry(id)
+                    .and_modify(|e| {
+                        e.count += m.count;
+                        if m.best_score > e.best_score {
+                            e.best_score = m.best_score;
+                            e.best = m.best;
+                        }
+                    })
+                    .or_insert(m);
+            }
         }
-        Ok(out)
+        Ok((facets, reports))
     }
 }
 
-impl SegmentCollector for FacetSegmentCollector {
-    type Fruit = FacetTally;
+impl SegmentCollector for MatchSegmentCollector {
+    type Fruit = (FacetTally, Reports);
 
-    fn collect(&mut self, doc: DocId, _score: Score) {
-        for (_, column) in &mut self.columns {
-            match column {
-                FacetColumn::Str(column, counts) => {
-                    let slot = column
-                        .ords()
-                        .first(doc)
-                        .map_or(counts.len() - 1, |ord| ord as usize);
-                    if let Some(count) = counts.get_mut(slot) {
-                        *count += 1;
-                    }
+    fn collect(&mut self, doc: DocId, score: Score) {
+        match self
+            .report
+            .as_ref()
+            .and_then(|c| c.ords().first(doc))
+            .and_then(|ord| self.reports.get_mut(ord as usize))
+        {
+            Some(r) => {
+                r.count += 1;
+                if score > r.best_score {
+                    r.best_score = score;
+                    r.best = doc;
                 }
-                FacetColumn::Year(column, counts, none) => match column.first(doc) {
-                    Some(year) => *counts.entry(year).or_default() += 1,
-                    None => *none += 1,
-                },
-                FacetColumn::Missing => {}
             }
+            None => self.orphans += 1,
         }
+        let ord = self.area.ord(doc);
+        self.area.add(ord, 1);
+        let ord = self.grade.ord(doc);
+        self.grade.add(ord, 1);
+        let ord = self.kind.ord(doc);
+        self.kind.add(ord, 1);
     }
 
-    fn harvest(self) -> FacetTally {
-        let mut out = FacetTally::new();
-        for (field, column) in self.columns {
-            let values = out.entry(field.as_str()).or_default();
-            match column {
-                FacetColumn::Str(column, counts) => {
-                    let last = counts.len() - 1;
-                    let counted = (0..last).filter(|&ord| counts[ord] > 0).map(|ord| ord as u64);
-                    let names = ord_names(&column, counted);
-                    for (ord, count) in counts.into_iter().enumerate() {
-                        if count == 0 {
-                            continue;
-                        }
-                        let value = match names.get(&(ord as u64)) {
-                            Some(name) if !name.is_empty() => name.as_str(),
-                            _ => UNKNOWN,
-                        };
-                        *values.entry(value.to_string()).or_default() += count;
-                    }
-                }
-                FacetColumn::Year(_, counts, none) => {
-                    for (year, count) in counts {
-                        *values.entry(year.to_string()).or_default() += count;
-                    }
-                    if none > 0 {
-                        *values.entry(UNKNOWN.to_string()).or_default() += none;
-                    }
-                }
-                FacetColumn::Missing => {}
+    fn harvest(self) -> (FacetTally, Reports) {
+        let mut facets = FacetTally::new();
+        // Report-level dimensions: each matching report's values, read from its best
+        // paragraph, counted as many times as it has matches.
+        let fast = self.reader.fast_fields();
+        let year = fast.u64("year").ok();
+        let mut years: BTreeMap<Option<u64>, u64> = BTreeMap::new();
+        let mut by_report: Vec<(FilterField, Counted)> = Vec::new();
+        for field in REPORT_FACETS {
+            if field == FilterField::Year {
+                continue;
+            }
+            let name = FACETS
+                .iter()
+                .find(|(f, _)| *f == field)
+                .map_or("", |(_, name)| *name);
+            if let Ok(counted) = Counted::open(&self.reader, name) {
+                by_report.push((field, counted));
             }
         }
-        out
+        for r in self.reports.iter().filter(|r| r.count > 0) {
+            for (_, counted) in &mut by_report {
+                let ord = counted.ord(r.best);
+                counted.add(ord, r.count);
+            }
+            *years
+                .entry(year.as_ref().and_then(|c| c.first(r.best)))
+                .or_default() += r.count;
+        }
+        if self.orphans > 0 {
+            for (_, counted) in &mut by_report {
+                counted.add(None, self.orphans);
+            }
+            *years.entry(None).or_default() += self.orphans;
+        }
+        for (field, counted) in by_report {
+            counted.harvest(facets.entry(field.as_str()).or_default());
+        }
+        let into = facets.entry(FilterField::Year.as_str()).or_default();
+        for (year, count) in years {
+            let value = year.map_or_else(|| UNKNOWN.to_string(), |y| y.to_string());
+            *into.entry(value).or_default() += count;
+        }
+        self.area
+            .harvest(facets.entry(FilterField::Area.as_str()).or_default());
+        self.grade
+            .harvest(facets.entry(FilterField::Grade.as_str()).or_default());
+        self.kind
+            .harvest(facets.entry(FilterField::Kind.as_str()).or_default());
+
+        let mut reports = Reports::default();
+        if let Some(keys) = &self.report_key {
+            for r in self.reports.iter().filter(|r| r.count > 0) {
+                if let Some(key) = keys.first(r.best) {
+                    reports.insert(
+                        key,
+                        ReportMatches {
+                            count: r.count,
+                            best_score: r.best_score,
+                            best: DocAddress::new(self.segment, r.best),
+                        },
+                    );
+                }
+            }
+        }
+        (facets, reports)
     }
 }
 
@@ -587,104 +722,6 @@ pub(crate) fn facet_counts(tally: &FacetTally) -> BTreeMap<String, Vec<FacetCoun
     out
 }
 
-/// What the report collector gathers for one report: its matching paragraphs and the best of
-/// them (by score).
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct ReportMatches {
-    pub count: u64,
-    pub best_score: Score,
-    pub best: DocAddress,
-}
-
-/// Collects, for every report with a matching paragraph, the number of matches and the best
-/// one: the response's `reports` count and `--group-by report`, in the same pass as the hits.
-pub(crate) struct ReportCollector;
-
-pub(crate) struct ReportSegmentCollector {
-    segment: SegmentOrdinal,
-    column: Option<StrColumn>,
-    by_ord: HashMap<u64, ReportMatches>,
-}
-
-impl Collector for ReportCollector {
-    type Fruit = HashMap<String, ReportMatches>;
-    type Child = ReportSegmentCollector;
-
-    fn for_segment(
-        &self,
-        segment: SegmentOrdinal,
-        reader: &SegmentReader,
-    ) -> tantivy::Result<ReportSegmentCollector> {
-        Ok(ReportSegmentCollector {
-            segment,
-            column: reader.fast_fields().str("report_id")?,
-            by_ord: HashMap::new(),
-        })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        true
-    }
-
-    fn merge_fruits(
-        &self,
-        fruits: Vec<HashMap<String, ReportMatches>>,
-    ) -> tantivy::Result<HashMap<String, ReportMatches>> {
-        let mut out: HashMap<String, ReportMatches> = HashMap::new();
-        for fruit in fruits {
-            for (id, m) in fruit {
-                out.entry(id)
-                    .and_modify(|e| {
-                        e.count += m.count;
-                        if m.best_score > e.best_score {
-                            e.best_score = m.best_score;
-                            e.best = m.best;
-                        }
-                    })
-                    .or_insert(m);
-            }
-        }
-        Ok(out)
-    }
-}
-
-impl SegmentCollector for ReportSegmentCollector {
-    type Fruit = HashMap<String, ReportMatches>;
-
-    fn collect(&mut self, doc: DocId, score: Score) {
-        let Some(column) = &self.column else { return };
-        let Some(ord) = column.term_ords(doc).next() else {
-            return;
-        };
-        let address = DocAddress::new(self.segment, doc);
-        self.by_ord
-            .entry(ord)
-            .and_modify(|e| {
-                e.count += 1;
-                if score > e.best_score {
-                    e.best_score = score;
-                    e.best = address;
-                }
-            })
-            .or_insert(ReportMatches {
-                count: 1,
-                best_score: score,
-                best: address,
-            });
-    }
-
-    fn harvest(self) -> HashMap<String, ReportMatches> {
-        let Some(column) = &self.column else {
-            return HashMap::new();
-        };
-        let names = ord_names(column, self.by_ord.keys().copied());
-        self.by_ord
-            .into_iter()
-            .filter_map(|(ord, m)| Some((names.get(&ord)?.clone(), m)))
-            .collect()
-    }
-}
-
 /// The terms of a keyword column's ordinals, found in one ordered pass over the column's
 /// dictionary. Looking each up with `ord_to_str` decompresses a dictionary block per call, which
 /// made harvesting thousands of matching reports the most costly part of a search.
@@ -698,11 +735,13 @@ pub(crate) fn ord_names(
     let mut out = HashMap::with_capacity(sorted.len());
     let mut next = sorted.iter();
     // An unreadable dictionary leaves the ordinals it did not reach without a name.
-    let _ = column.dictionary().sorted_ords_to_term_cb(&sorted, |bytes| {
-        if let Some(&ord) = next.next() {
-            out.insert(ord, String::from_utf8_lossy(bytes).into_owned());
-        }
-    });
+    let _ = column
+        .dictionary()
+        .sorted_ords_to_term_cb(&sorted, |bytes| {
+            if let Some(&ord) = next.next() {
+                out.insert(ord, String::from_utf8_lossy(bytes).into_owned());
+            }
+        });
     out
 }
 
