@@ -332,6 +332,12 @@ class Xapian:
         self.db = xapian.Database(str(Path(index_dir) / "xapian"))
         self.stemmer = xapian.Stem("english")
         self.size = self.db.get_doccount()
+        # Words and phrases are read by Xapian's own QueryParser, so that they are split and
+        # stemmed as the TermGenerator indexed them ("children's" is one word to Xapian).
+        self.qp = xapian.QueryParser()
+        self.qp.set_stemmer(self.stemmer)
+        self.qp.set_stemming_strategy(xapian.QueryParser.STEM_ALL)
+        self.qp.set_database(self.db)
 
     @staticmethod
     def version() -> str:
@@ -371,9 +377,6 @@ class Xapian:
         db.close()
         return {"engine": "xapian", "docs": n, "seconds": time.perf_counter() - t0}
 
-    def _words(self, text: str) -> list[str]:
-        return [self.stemmer(w.lower()) for w in re.findall(r"\w+", text)]
-
     def clause(self, clause: dict):
         x = self.x
         kind, text = clause_kind(clause)
@@ -383,12 +386,9 @@ class Xapian:
                 x.Query.OP_WILDCARD, text.lower(), 0, x.Query.WILDCARD_LIMIT_ERROR,
                 x.Query.OP_SYNONYM,
             )
-        words = self._words(text)
-        if not words:
-            return x.Query()
-        if len(words) == 1:
-            return x.Query(words[0])
-        return x.Query(x.Query.OP_PHRASE, [x.Query(w) for w in words], len(words))
+        if kind == "phrase":
+            return self.qp.parse_query('"' + text.replace('"', " ") + '"', x.QueryParser.FLAG_PHRASE)
+        return self.qp.parse_query(text, 0)
 
     def prepare(self, spec: dict):
         # The query is built in execute (building is part of the timed work); check it here.
@@ -690,7 +690,6 @@ class Driver:
         self.args = args
         self.corpus = Path(args.corpus).resolve()
         self.work = Path(args.work).resolve()
-        self.work.mkdir(parents=True, exist_ok=True)
         target = Path(os.environ.get("CARGO_TARGET_DIR") or REPO / "target")
         if not target.is_absolute():
             target = REPO / target
@@ -1099,13 +1098,22 @@ class Driver:
             "facets only in the `phrase+filters+facets` class (the like-for-like class), snippets "
             "for the top 10 everywhere."
         )
+        compared = [
+            q for e in order if e not in ("ofsearch", "ripgrep") for q in eng[e]["queries"]
+            if "total_vs_ofsearch" in q
+        ]
+        same_totals = sum(q["total_vs_ofsearch"] == 0 for q in compared)
+        faceted = [q for q in compared if "facet_values_differing" in q]
+        same_facets = sum(q["facet_values_differing"] == 0 for q in faceted)
         L.append(
-            "- Totals differ where the analysis differs: ofsearch splits words by Unicode rules "
+            "- The engines analyse text differently: ofsearch splits words by Unicode rules "
             "(`children's` one token, possessive folded) and stems with Snowball English; bare "
-            "tantivy's `en_stem` splits at every non-alphanumeric character; FTS5 uses the "
-            "Porter stemmer of `porter unicode61`; Xapian Snowball English; prefixes match "
-            "unstemmed words in ofsearch, stems elsewhere. Differences over 10% are in bold."
-            + (f" Flagged: {', '.join(flagged)}." if flagged else "")
+            "tantivy's `en_stem` splits at every non-alphanumeric character; FTS5 stems with "
+            "Porter (`porter unicode61`); Xapian with Snowball English; prefixes match unstemmed "
+            "words in ofsearch, stems elsewhere. So totals may differ; differences over 10% are "
+            f"in bold{': ' + ', '.join(flagged) if flagged else ' (none here)'}. Here "
+            f"{same_totals} of {len(compared)} (engine, query) totals equal ofsearch's, and "
+            f"{same_facets} of {len(faceted)} facet answers match it value for value."
         )
         if "ripgrep" in eng:
             L.append(
@@ -1131,6 +1139,7 @@ class Driver:
 
     def run(self) -> None:
         a = self.args
+        self.work.mkdir(parents=True, exist_ok=True)
         reason = self.ensure_binaries()
         if reason:
             raise SystemExit(f"cannot run: {reason}")
@@ -1175,8 +1184,16 @@ def main() -> int:
     p.add_argument("--out", help="results JSON (default WORK/results.json; the .md beside it)")
     p.add_argument("--build", action="store_true", help="run cargo build even if the binaries exist")
     p.add_argument("--no-install", action="store_true", help="never apt-get install a missing baseline")
+    p.add_argument("--report", metavar="RESULTS_JSON",
+                   help="print the Markdown of an earlier run's results.json and stop")
     args = p.parse_args()
-    Driver(args).run()
+    driver = Driver(args)
+    if args.report:
+        driver.results = json.loads(Path(args.report).read_text())
+        driver.queries = Path(driver.results["settings"]["queries"])
+        print(driver.markdown())
+        return 0
+    driver.run()
     return 0
 
 
