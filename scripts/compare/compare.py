@@ -475,11 +475,16 @@ def rg_clause(clause: dict, pcre: bool) -> tuple[str, bool]:
     sends a multi-line search to rg's slowest engine (20x slower here), as rg's manual warns.
     Also whether the clause is a phrase (then the search runs multi-line)."""
     kind, text = clause_kind(clause)
-    words = re.findall(r"\w+", text)
+    words = text.split()
     if not words:
         raise Unsupported(f"clause {clause!r} has no word")
     boundary = r"\b" if pcre else r"(?-u:\b)"
-    return boundary + r"\s+".join(re.escape(w) for w in words), kind == "phrase"
+
+    def word(w: str) -> str:
+        # An apostrophe matches the straight and the curly one (the reports use both).
+        return "['’]".join(re.escape(part) for part in re.split("['’]", w))
+
+    return boundary + r"\s+".join(word(w) for w in words), kind == "phrase"
 
 
 class Ripgrep:
@@ -855,6 +860,8 @@ class Driver:
                 if index_dir.exists():
                     shutil.rmtree(index_dir)
                 say(f"[{engine}] index run {i + 1}/{self.args.index_runs}: {' '.join(index_cmd)}")
+                if i == 0:
+                    result["load_average_before"] = os.getloadavg()
                 r = run_child(index_cmd, cwd=REPO)
                 if r["rc"] != 0:
                     self.skip(engine, f"indexing failed (exit {r['rc']}): {last_line(r['stderr'])}")
@@ -873,6 +880,7 @@ class Driver:
             reported = result["index_runs"][-1]["reported"]
             result["docs"] = reported.get("docs", reported.get("paragraphs"))
         say(f"[{engine}] queries: {' '.join(query_cmd)}")
+        result["load_average_before_queries"] = os.getloadavg()
         r = run_child(query_cmd, cwd=REPO)
         if r["rc"] != 0:
             self.skip(engine, f"queries failed (exit {r['rc']}): {last_line(r['stderr'])}")
@@ -970,6 +978,14 @@ class Driver:
             f"engines) runs the set {plural(s['rounds'], 'time')} over one shared searcher. "
             f"Index: {plural(s['index_runs'], 'build')} per engine from scratch, median wall "
             f"time (child process, os.wait4), largest peak RSS; index size = bytes of its files."
+        )
+        loads = []
+        for e in order:
+            before = [eng[e].get(k) for k in ("load_average_before", "load_average_before_queries")]
+            loads.append(f"{e} " + " / ".join(f"{x[0]:.1f}" for x in before if x))
+        L.append(
+            "- Load average (1 minute) when each engine's builds / queries began: "
+            + "; ".join(loads) + "."
         )
         versions = [f"{e}: {eng[e].get('version')}" for e in order if eng[e].get("version")]
         L.append("- Versions: " + "; ".join(versions) + ".")
