@@ -587,13 +587,13 @@ def engine_only(argv: list[str]) -> int:
 # --------------------------------------------------------------------------------------------
 
 
-def run_child(cmd: list[str], cwd: Path | None = None) -> dict:
+def run_child(cmd: list[str], cwd: Path | None = None, env: dict | None = None) -> dict:
     """Runs a command; returns its exit code, stdout, stderr, wall seconds and peak RSS (kB),
     measured with os.wait4."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
         try:
-            proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=cwd)
+            proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=cwd, env=env)
         except OSError as e:
             return {"rc": 127, "stdout": "", "stderr": str(e), "wall": 0.0, "rss_kb": 0}
         _, status, usage = os.wait4(proc.pid, 0)
@@ -811,13 +811,17 @@ class Driver:
             return ([exe, "index", "--paragraphs", str(paragraphs), "--index", str(index_dir)],
                     [exe, "query", "--index", str(index_dir)] + qargs)
         if engine == "lucene":
-            run = HERE / "lucene" / "run"
+            run = Path(a.lucene).resolve()
             if not run.exists():
-                return "scripts/compare/lucene/run is not there (the Lucene harness is separate work)"
+                return f"{a.lucene} is not there (the Lucene harness is separate work)"
             if not os.access(run, os.X_OK):
-                return "scripts/compare/lucene/run is not executable"
+                return f"{a.lucene} is not executable"
+            # Its QPS rounds are an environment variable (OFS_LUCENE_QPS_ROUNDS), set in
+            # run_engine; it refuses options it does not know, --rounds among them.
+            lucene_qargs = [x for i, x in enumerate(qargs)
+                            if x != "--rounds" and (i == 0 or qargs[i - 1] != "--rounds")]
             return ([str(run), "index", "--paragraphs", str(paragraphs), "--index", str(index_dir)],
-                    [str(run), "query", "--index", str(index_dir)] + qargs)
+                    [str(run), "query", "--index", str(index_dir)] + lucene_qargs)
         if engine == "fts5":
             try:
                 db = sqlite3.connect(":memory:")
@@ -881,7 +885,8 @@ class Driver:
             result["docs"] = reported.get("docs", reported.get("paragraphs"))
         say(f"[{engine}] queries: {' '.join(query_cmd)}")
         result["load_average_before_queries"] = os.getloadavg()
-        r = run_child(query_cmd, cwd=REPO)
+        env = dict(os.environ, OFS_LUCENE_QPS_ROUNDS=str(self.args.rounds or self.args.runs))
+        r = run_child(query_cmd, cwd=REPO, env=env)
         if r["rc"] != 0:
             self.skip(engine, f"queries failed (exit {r['rc']}): {last_line(r['stderr'])}")
             return
@@ -982,11 +987,13 @@ class Driver:
         loads = []
         for e in order:
             before = [eng[e].get(k) for k in ("load_average_before", "load_average_before_queries")]
-            loads.append(f"{e} " + " / ".join(f"{x[0]:.1f}" for x in before if x))
-        L.append(
-            "- Load average (1 minute) when each engine's builds / queries began: "
-            + "; ".join(loads) + "."
-        )
+            if any(before):
+                loads.append(f"{e} " + " / ".join(f"{x[0]:.1f}" for x in before if x))
+        if loads:
+            L.append(
+                "- Load average (1 minute) when each engine's builds / queries began: "
+                + "; ".join(loads) + "."
+            )
         versions = [f"{e}: {eng[e].get('version')}" for e in order if eng[e].get("version")]
         L.append("- Versions: " + "; ".join(versions) + ".")
         L.append("")
@@ -1128,8 +1135,9 @@ class Driver:
             "Porter (`porter unicode61`); Xapian with Snowball English; prefixes match unstemmed "
             "words in ofsearch, stems elsewhere. So totals may differ; differences over 10% are "
             f"in bold{': ' + ', '.join(flagged) if flagged else ' (none here)'}. Here "
-            f"{same_totals} of {len(compared)} (engine, query) totals equal ofsearch's, and "
-            f"{same_facets} of {len(faceted)} facet answers match it value for value."
+            f"{same_totals} of {len(compared)} (engine, query) totals equal ofsearch's"
+            + (f", and {same_facets} of {len(faceted)} facet answers match it value for value."
+               if faceted else ".")
         )
         if "ripgrep" in eng:
             L.append(
@@ -1139,6 +1147,11 @@ class Driver:
                 "are not comparable; each query is one `rg` process (its latency includes "
                 "starting it); its QPS runs T concurrent `rg` processes, each using every core; "
                 "its RSS is the largest `rg` process."
+            )
+        if "lucene" in eng:
+            L.append(
+                "- Lucene runs in a JVM (its start is inside the build wall time and the query "
+                "run's RSS); its analysis and settings are in `scripts/compare/lucene/README.md`."
             )
         if "fts5" in eng or "xapian" in eng:
             L.append(
@@ -1197,6 +1210,8 @@ def main() -> int:
     p.add_argument("--work", default=str(REPO / "target" / "compare"),
                    help="indexes and results (default target/compare, outside git)")
     p.add_argument("--engines", default=",".join(ALL_ENGINES))
+    p.add_argument("--lucene", default=str(HERE / "lucene" / "run"),
+                   help="the Lucene harness (default scripts/compare/lucene/run)")
     p.add_argument("--out", help="results JSON (default WORK/results.json; the .md beside it)")
     p.add_argument("--build", action="store_true", help="run cargo build even if the binaries exist")
     p.add_argument("--no-install", action="store_true", help="never apt-get install a missing baseline")
