@@ -812,10 +812,11 @@ class Driver:
                     [exe, "query", "--index", str(index_dir)] + qargs)
         if engine == "lucene":
             run = Path(a.lucene).resolve()
+            shown = run.relative_to(REPO) if run.is_relative_to(REPO) else run
             if not run.exists():
-                return f"{a.lucene} is not there (the Lucene harness is separate work)"
+                return f"{shown} is not there (the Lucene harness is separate work)"
             if not os.access(run, os.X_OK):
-                return f"{a.lucene} is not executable"
+                return f"{shown} is not executable"
             # Its QPS rounds are an environment variable (OFS_LUCENE_QPS_ROUNDS), set in
             # run_engine; it refuses options it does not know, --rounds among them.
             lucene_qargs = [x for i, x in enumerate(qargs)
