@@ -1,1 +1,4 @@
-//! Benchmarks live in `benches/`; this library is empty.
+//! Benchmarks live in `benches/`; this library holds what the comparison harnesses of
+//! `scripts/compare` share (`src/bin/ofs-harness.rs`, `src/bin/bare-tantivy.rs`).
+
+pub mod compare;

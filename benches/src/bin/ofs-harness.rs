@@ -1,0 +1,187 @@
+//! The ofsearch harness of `scripts/compare` (its `PROTOCOL.md`): `ofs-harness query --index
+//! DIR --queries FILE --runs R --warmup W --threads-list 1,2` runs each neutral query spec as
+//! `ofsearch search --format json` does, through `ofsearch_query::Searcher::search_request`
+//! (default ranking boosts, limit 10; facets, the reports count, snippets and citations are
+//! always part of the response), and prints the timings as JSON. The index is built by the
+//! real CLI (`ofsearch --index DIR index CORPUS_DIR`), which the driver times.
+
+use std::process::ExitCode;
+
+use anyhow::bail;
+use clap::{Parser, Subcommand};
+use ofsearch_benches::compare::{self, Answer, Clause, Engine, QueryArgs, QuerySpec};
+use ofsearch_query::{Filters, SearchRequest, Searcher};
+
+#[derive(Parser)]
+#[command(about = "ofsearch harness of scripts/compare (see its PROTOCOL.md)")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Time the query set against an index built by `ofsearch index`
+    Query(QueryArgs),
+}
+
+/// ofsearch through its library API.
+struct Ofsearch {
+    searcher: Searcher,
+}
+
+/// One clause in the query language (README, "Query language").
+fn clause(c: &Clause) -> anyhow::Result<String> {
+    let plain = |text: &str| -> anyhow::Result<()> {
+        if text.contains('"') || text.trim().is_empty() {
+            bail!("clause text {text:?} cannot be written in the query language");
+        }
+        Ok(())
+    };
+    Ok(match c {
+        Clause::Term(word) => {
+            plain(word)?;
+            if word.split_whitespace().count() != 1
+                || word
+                    .chars()
+                    .any(|ch| !ch.is_alphanumeric() && ch != '-' && ch != '\'')
+            {
+                bail!("term {word:?} is not one plain word");
+            }
+            // Operators are upper case; a word spelt like one is quoted.
+            if matches!(word.as_str(), "AND" | "OR" | "NOT") {
+                format!("\"{word}\"")
+            } else {
+                word.clone()
+            }
+        }
+        Clause::Phrase(words) => {
+            plain(words)?;
+            format!("\"{words}\"")
+        }
+        Clause::Prefix(start) => {
+            plain(start)?;
+            if start.split_whitespace().count() != 1 || !start.chars().all(char::is_alphanumeric) {
+                bail!("prefix {start:?} is not one plain word");
+            }
+            format!("{start}*")
+        }
+    })
+}
+
+/// The query text and filters of a spec.
+fn request(spec: &QuerySpec) -> anyhow::Result<SearchRequest> {
+    let mut parts = Vec::new();
+    for c in &spec.must {
+        parts.push(clause(c)?);
+    }
+    if !spec.should.is_empty() {
+        let min = spec.min_should();
+        if min == 0 {
+            bail!("optional (ranking-only) should clauses have no form in the query language");
+        }
+        if min > 1 {
+            bail!("at least {min} of the should clauses: no form in the query language");
+        }
+        let any: Vec<String> = spec.should.iter().map(clause).collect::<Result<_, _>>()?;
+        parts.push(if any.len() == 1 {
+            any[0].clone()
+        } else {
+            format!("({})", any.join(" OR "))
+        });
+    }
+    if parts.is_empty() {
+        bail!("no positive clause");
+    }
+    for c in &spec.must_not {
+        parts.push(format!("NOT {}", clause(c)?));
+    }
+    let f = &spec.filters;
+    let filters = Filters {
+        authority: f.authority.clone(),
+        region: f.region.clone(),
+        year: f
+            .year
+            .map(|[from, to]| vec![format!("{from}-{to}")])
+            .unwrap_or_default(),
+        report_type: f.report_type.clone(),
+        area: f.area.clone(),
+        grade: f.grade.clone(),
+        kind: f.kind.clone(),
+    };
+    Ok(SearchRequest {
+        query: parts.join(" "),
+        filters,
+        limit: spec.limit,
+        ..SearchRequest::default()
+    })
+}
+
+impl Engine for Ofsearch {
+    type Request = SearchRequest;
+
+    fn name(&self) -> &str {
+        "ofsearch"
+    }
+
+    fn version(&self) -> String {
+        format!("ofsearch {} (tantivy 0.27)", env!("CARGO_PKG_VERSION"))
+    }
+
+    fn prepare(&self, spec: &QuerySpec) -> anyhow::Result<SearchRequest> {
+        let request = request(spec)?;
+        // Check it parses and its filters resolve, so that a bad spec is skipped, not timed.
+        self.searcher.search_request(&request)?;
+        Ok(request)
+    }
+
+    fn execute(&self, spec: &QuerySpec, request: &SearchRequest) -> anyhow::Result<Answer> {
+        let response = self.searcher.search_request(request)?;
+        let facets = spec.facets.then(|| {
+            response
+                .facets
+                .iter()
+                .map(|(field, counts)| {
+                    let field = if field == "type" {
+                        "report_type"
+                    } else {
+                        field
+                    };
+                    let counts = counts.iter().map(|c| (c.value.clone(), c.count)).collect();
+                    (field.to_string(), counts)
+                })
+                .collect()
+        });
+        Ok(Answer {
+            total: response.total,
+            top: response
+                .hits
+                .iter()
+                .map(|hit| format!("{}#{}", hit.report_id, hit.ordinal).into())
+                .collect(),
+            facets,
+            snippets: response
+                .hits
+                .iter()
+                .take(spec.snippets)
+                .map(|hit| hit.snippet.clone())
+                .collect(),
+        })
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Query(args) => Searcher::open(&args.index)
+            .map_err(anyhow::Error::from)
+            .and_then(|searcher| compare::run_queries(&Ofsearch { searcher }, &args)),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("ofs-harness: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
