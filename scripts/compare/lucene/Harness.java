@@ -310,6 +310,8 @@ public final class Harness {
         boolean facets;
         int snippets;
         int limit;
+        /** How many SHOULD clauses must match (0: none beside MUST clauses). */
+        int minShould;
 
         static Spec of(JsonNode q) {
             Spec s = new Spec();
@@ -322,6 +324,7 @@ public final class Harness {
             s.facets = q.path("facets").asBoolean(false);
             s.snippets = q.path("snippets").asInt(0);
             s.limit = q.path("limit").asInt(10);
+            s.minShould = q.path("min_should").asInt(0);
             return s;
         }
     }
@@ -519,7 +522,11 @@ public final class Harness {
                 should++;
             }
         }
-        if (positive == 0 && should > 0) {
+        if (s.minShould > 0 && should > 0) {
+            // "neglect AND (drift OR delay)": MUST neglect, at least min_should of the rest.
+            b.setMinimumNumberShouldMatch(Math.min(s.minShould, should));
+            positive++;
+        } else if (positive == 0 && should > 0) {
             // Without MUST, Lucene would make the SHOULD clauses optional next to FILTER
             // clauses; the protocol wants at least one of them.
             b.setMinimumNumberShouldMatch(1);
