@@ -46,7 +46,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, LazyLock};
 
-use ofsearch_indexer::authority::{Authority, AuthorityTable};
+use ofsearch_indexer::authority::{Authority, AuthorityTable, ORG_WORDS};
 use ofsearch_indexer::date::dates_in;
 use ofsearch_indexer::grades::normalise;
 use ofsearch_indexer::segment::{Block, BlockKind};
@@ -195,22 +195,6 @@ const PROSE: &[Kind] = &[
 
 /// The head of a report (its first non-blank lines) is always kept: title, authority, dates.
 const HEAD_LINES: usize = 20;
-
-/// Words of an organisation's name (as the indexer's matcher lists them).
-const ORG_WORDS: &[&str] = &[
-    "council",
-    "borough",
-    "city",
-    "county",
-    "metropolitan",
-    "district",
-    "royal",
-    "trust",
-    "authority",
-    "corporation",
-    "services",
-    "unitary",
-];
 
 static TITLE_PHRASES: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(

@@ -123,7 +123,7 @@ fn parse_bundled(text: &str) -> AuthorityTable {
 
 /// Words that mark a name as an organisation's full title rather than a short place name;
 /// derived forms are only built from names without them.
-const ORG_WORDS: &[&str] = &[
+pub const ORG_WORDS: &[&str] = &[
     "council",
     "borough",
     "city",
