@@ -435,13 +435,13 @@ pub(crate) const FACETS: [(FilterField, &str); 7] = [
     (FilterField::Kind, "kind"),
 ];
 
-/// The facets that are the same on every paragraph of a report: counted once per matching
-/// report (weighted by its matches) from one of its paragraphs, not read for every match.
-const REPORT_FACETS: [FilterField; 4] = [
-    FilterField::Authority,
-    FilterField::Region,
-    FilterField::Year,
-    FilterField::Type,
+/// The keyword facets that are the same on every paragraph of a report, with their columns:
+/// counted once per matching report (weighted by its matches) from one of its paragraphs, not
+/// read for every match. The year, also the report's, is counted beside them.
+const REPORT_KEYWORD_FACETS: [(FilterField, &str); 3] = [
+    (FilterField::Authority, "authority"),
+    (FilterField::Region, "region"),
+    (FilterField::Type, "report_type"),
 ];
 
 /// The value counted for a paragraph without one (no authority or region recognised, no year).
@@ -641,14 +641,7 @@ impl SegmentCollector for MatchSegmentCollector {
         let year = fast.u64("year").ok();
         let mut years: BTreeMap<Option<u64>, u64> = BTreeMap::new();
         let mut by_report: Vec<(FilterField, Counted)> = Vec::new();
-        for field in REPORT_FACETS {
-            if field == FilterField::Year {
-                continue;
-            }
-            let name = FACETS
-                .iter()
-                .find(|(f, _)| *f == field)
-                .map_or("", |(_, name)| *name);
+        for (field, name) in REPORT_KEYWORD_FACETS {
             if let Ok(counted) = Counted::open(&self.reader, name) {
                 by_report.push((field, counted));
             }
