@@ -5,6 +5,7 @@ pub mod analysis;
 pub mod ast;
 pub mod citation;
 pub mod expand;
+pub mod rank;
 pub mod search;
 pub mod snippet;
 pub mod syntax;
@@ -118,8 +119,9 @@ pub struct Hit {
 
 /// A request compiled for the index.
 pub struct Compiled {
-    /// The tantivy query: paragraphs, filters, boilerplate excluded or not.
-    pub query: BooleanQuery,
+    /// The tantivy query: paragraphs, filters, boilerplate excluded or not, and the ranking
+    /// boosts.
+    pub query: rank::Ranked,
     /// The query searched for, after `expand`.
     pub node: ast::Node,
     /// The rewrites `expand` made.
@@ -353,34 +355,25 @@ impl Searcher {
             request.include_boilerplate || asks_for_boilerplate(&node, &request.filters),
         );
         clauses.push((Occur::Must, compiler.node(&node)?));
-        // Ranking only (Should beside Must): headings that hold the query's words, and
-        // judgement text, score more.
-        if request.boosts.section > 0.0 {
-            if let Some(section) = compiler.section(&node) {
-                clauses.push((
-                    Occur::Should,
-                    Box::new(BoostQuery::new(section, request.boosts.section)),
-                ));
-            }
-        }
-        if request.boosts.judgement > 0.0 {
-            clauses.push((
-                Occur::Should,
-                Box::new(ConstScoreQuery::new(
-                    Box::new(TermQuery::new(
-                        Term::from_field_text(f.kind, ofsearch_schema::Kind::Judgement.as_str()),
-                        IndexRecordOption::Basic,
-                    )),
-                    request.boosts.judgement,
-                )),
-            ));
-        }
         for filter in compiler.filters(&request.filters)? {
             clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(filter, 0.0))));
         }
+        // Ranking only: headings that hold the query's words, and judgement text, score more.
+        let section = if request.boosts.section > 0.0 {
+            compiler
+                .section(&node)
+                .map(|section| Box::new(BoostQuery::new(section, request.boosts.section)) as _)
+        } else {
+            None
+        };
+        let query = rank::Ranked {
+            matched: Box::new(BooleanQuery::new(clauses)),
+            section,
+            judgement: request.boosts.judgement.max(0.0),
+        };
         let highlight = highlight_for(&node, request.exact);
         Ok(Compiled {
-            query: BooleanQuery::new(clauses),
+            query,
             node,
             expanded,
             highlight,

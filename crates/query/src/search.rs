@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Bound;
 
-use ofsearch_schema::schema::RECORD_PARAGRAPH;
+use ofsearch_schema::schema::RECORD_REPORT;
 use ofsearch_schema::{Area, Fields, Grade, Kind, ReportType};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
@@ -391,16 +391,16 @@ fn regex_escape(text: &str) -> String {
     out
 }
 
-/// The base of every search: paragraph records, without boilerplate unless asked for.
+/// The base of every search: paragraph records (reports' own records excluded: a short
+/// posting list, where requiring the paragraphs' would add a check of a list as long as the
+/// index to every candidate), without boilerplate unless asked for. The caller adds at least
+/// one `Must` clause.
 pub(crate) fn base(fields: &Fields, include_boilerplate: bool) -> Vec<(Occur, Box<dyn Query>)> {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(
-        Occur::Must,
-        Box::new(ConstScoreQuery::new(
-            Box::new(TermQuery::new(
-                Term::from_field_text(fields.record, RECORD_PARAGRAPH),
-                IndexRecordOption::Basic,
-            )),
-            0.0,
+        Occur::MustNot,
+        Box::new(TermQuery::new(
+            Term::from_field_text(fields.record, RECORD_REPORT),
+            IndexRecordOption::Basic,
         )),
     )];
     if !include_boilerplate {
