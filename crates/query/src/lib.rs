@@ -21,7 +21,7 @@ use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, TermQuery};
 
 pub use search::{Boosts, FacetCount, Filters, SearchRequest, Sort};
-use tantivy::columnar::StrColumn;
+use tantivy::columnar::{Column, StrColumn};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Index, IndexReader, TantivyDocument, Term};
 
@@ -548,6 +548,8 @@ struct HitReader<'a> {
     /// Terms already looked up, by segment, column and ordinal: each lookup decompresses a
     /// dictionary block, and the hits of one page share most of their tags.
     names: HashMap<(tantivy::SegmentOrdinal, &'static str, u64), String>,
+    /// Number columns, opened once per segment (opening a column reads its block index).
+    numbers: HashMap<(tantivy::SegmentOrdinal, &'static str), Option<Column<u64>>>,
 }
 
 /// The keyword columns a hit shows.
@@ -570,6 +572,7 @@ impl<'a> HitReader<'a> {
             searcher,
             segments: HashMap::new(),
             names: HashMap::new(),
+            numbers: HashMap::new(),
         }
     }
 
@@ -604,12 +607,18 @@ impl<'a> HitReader<'a> {
     }
 
     /// A number column's value for a document.
-    fn number(&self, address: DocAddress, name: &str) -> Option<u64> {
-        self.searcher
-            .segment_reader(address.segment_ord)
-            .fast_fields()
-            .u64(name)
-            .ok()?
+    fn number(&mut self, address: DocAddress, name: &'static str) -> Option<u64> {
+        let searcher = self.searcher;
+        self.numbers
+            .entry((address.segment_ord, name))
+            .or_insert_with(|| {
+                searcher
+                    .segment_reader(address.segment_ord)
+                    .fast_fields()
+                    .u64(name)
+                    .ok()
+            })
+            .as_ref()?
             .first(address.doc_id)
     }
 
