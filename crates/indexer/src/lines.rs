@@ -135,12 +135,25 @@ fn page_ranges(raw: &[&str]) -> Vec<std::ops::Range<usize>> {
     pages
 }
 
+/// A line as furniture recurs: numbers (page numbers, which also change width) as one `#`,
+/// each run of whitespace as one space (`pdftotext -layout` right-aligns a page number, so the
+/// gap before it changes from page to page).
 fn furniture_key(line: &str) -> String {
-    line.trim()
-        .trim_start_matches('\u{c}')
-        .chars()
-        .map(|c| if c.is_ascii_digit() { '#' } else { c })
-        .collect()
+    let mut key = String::with_capacity(line.len());
+    for c in line.trim().trim_start_matches('\u{c}').trim_start().chars() {
+        let c = if c.is_ascii_digit() {
+            '#'
+        } else if c.is_whitespace() {
+            ' '
+        } else {
+            c
+        };
+        if (c == '#' || c == ' ') && key.ends_with(c) {
+            continue;
+        }
+        key.push(c);
+    }
+    key
 }
 
 /// Marks running headers, footers and page numbers: lines that recur at the top or bottom of
@@ -389,6 +402,30 @@ mod tests {
             ]
         );
         assert_eq!(lines[0].no, 1);
+    }
+
+    #[test]
+    fn a_footer_with_its_page_number_right_aligned_is_furniture() {
+        // report-0125.txt: "9 to 20 June 2025" and the page number on one line, the gap
+        // between them as wide as the number is narrow.
+        let mut text = String::new();
+        for page in 1..=11 {
+            if page > 1 {
+                text.push('\u{c}');
+            }
+            let gap = " ".repeat(70 + (page * 7) % 9 - if page >= 10 { 1 } else { 0 });
+            let body = [
+                "Leaders", "Staff", "Carers", "Partners", "Managers", "Workers", "Advisers",
+                "Teams", "Panels", "Boards", "Schools",
+            ][page - 1];
+            text.push_str(&format!("{body} know and\n\nInspection of Gloucestershire local authority children’s services\n9 to 20 June 2025{gap}{page}\n"));
+        }
+        let kept: Vec<String> = texts(&prepare(&text))
+            .into_iter()
+            .filter(|t| !t.is_empty())
+            .collect();
+        assert_eq!(kept.len(), 11, "{kept:#?}");
+        assert!(kept.iter().all(|t| t.ends_with(" know and")), "{kept:#?}");
     }
 
     #[test]

@@ -72,11 +72,16 @@ fn classify(line: &Line) -> Start {
             return Start::Bullet(rest.to_string());
         }
     }
+    // A numbered paragraph set out with a wide gap after its number ("3.    The front door
+    // ...", as `pdftotext -layout` keeps it) is prose, not a table row: only a gap after the
+    // number's text makes a row ("1.   Overall effectiveness      Good").
+    if let Some(c) = NUMBERED.captures(t) {
+        if !TABLE_GAP.is_match(&c[2]) {
+            return Start::Numbered(c[1].to_string(), c[2].to_string());
+        }
+    }
     if TABLE_GAP.is_match(t) {
         return Start::Table;
-    }
-    if let Some(c) = NUMBERED.captures(t) {
-        return Start::Numbered(c[1].to_string(), c[2].to_string());
     }
     Start::Plain
 }
@@ -127,10 +132,16 @@ pub fn blocks(lines: &[Line]) -> Vec<Block> {
             continue;
         }
         let start = classify(line);
+        // A dash opening an aside in the middle of a running sentence ("forums / – including
+        // the meetings ... – gives a focus") is not a bullet.
+        let aside = matches!(&start, Start::Bullet(rest) if rest.starts_with(char::is_lowercase))
+            && line.text.starts_with(['–', '—'])
+            && matches!(&open, Some(o) if o.kind == BlockKind::Paragraph
+                && o.lines.last().is_some_and(|(text, _)| !ends_sentence(text)));
         let continues = !gap
             && !line.page_break_before
             && !line.marked_heading
-            && matches!(start, Start::Plain)
+            && (matches!(start, Start::Plain) || aside)
             && matches!(&open, Some(o) if !o.marked_heading && o.kind != BlockKind::Footnote);
         if continues {
             if let Some(o) = open.as_mut() {
@@ -568,6 +579,32 @@ mod tests {
             &[
                 "B An effective service. Good communication between the out of hours and day time services ensures families receive a seamless service.",
                 "B Next item.",
+            ],
+        );
+    }
+
+    #[test]
+    fn a_dash_aside_inside_a_sentence_is_not_a_bullet() {
+        // report-0073.txt (Waltham Forest SIF 2016), paragraph 26.
+        check(
+            "26. Information sharing at multi-agency forums\n    – including the multi-agency sexual exploitation meetings –\n    gives a focus on both victims and perpetrators.\n\nThe plan covers three areas of the work of the service, as follows:\n– early help\n– edge of care",
+            &[
+                "P26 Information sharing at multi-agency forums – including the multi-agency sexual exploitation meetings – gives a focus on both victims and perpetrators.",
+                "P The plan covers three areas of the work of the service, as follows:",
+                "B early help",
+                "B edge of care",
+            ],
+        );
+    }
+
+    #[test]
+    fn numbered_paragraphs_set_out_with_a_wide_gap_are_prose() {
+        // report-0037.txt (pdftotext -layout): the number, four spaces or more, the text.
+        check(
+            "3.    The front door makes good decisions.\n      Thresholds are understood.\n\n1.   Overall effectiveness      Good",
+            &[
+                "P3 The front door makes good decisions. Thresholds are understood.",
+                "T 1.   Overall effectiveness | Good",
             ],
         );
     }
