@@ -6,9 +6,9 @@
 Engines: ofsearch (its CLI for indexing, the `ofs-harness` binary for queries), bare tantivy
 (the `bare-tantivy` binary), Lucene (`scripts/compare/lucene/run`, if present), SQLite FTS5
 (Python's sqlite3), Xapian (Debian's python3-xapian, optional) and ripgrep over the raw files
-(no index). Each runs as a child process whose wall time and peak RSS are measured with
-os.wait4; a missing engine is skipped with one line saying why. Writes results.json and
-results.md (the Markdown tables, also printed) under --work.
+(no index). Each runs as a child process whose wall time is measured with os.wait4 and its
+peak RSS with GNU time (os.wait4 if /usr/bin/time is missing); a missing engine is skipped
+with one line saying why. Writes results.json and results.md (the Markdown tables, also printed) under --work.
 
 Python 3.11 standard library only (xapian is imported by its own child process when present).
 The same file is the FTS5, Xapian and ripgrep harness: `compare.py --engine-only ENGINE
@@ -587,18 +587,35 @@ def engine_only(argv: list[str]) -> int:
 # --------------------------------------------------------------------------------------------
 
 
+# GNU time, when installed, starts each child from its own small process: a child forked
+# straight from the driver keeps the driver's resident size as the floor of its peak RSS
+# (Linux carries the high-water mark across fork and exec), so at 1 GB every small figure
+# read with os.wait4 alone was the driver's 357 MB.
+GNU_TIME = "/usr/bin/time"
+
+
 def run_child(cmd: list[str], cwd: Path | None = None, env: dict | None = None) -> dict:
-    """Runs a command; returns its exit code, stdout, stderr, wall seconds and peak RSS (kB),
-    measured with os.wait4."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    """Runs a command; returns its exit code, stdout, stderr, wall seconds and peak RSS (kB):
+    GNU time's `%M` when /usr/bin/time is there, else os.wait4's (floored at the driver's)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+            tempfile.TemporaryDirectory() as tmp:
+        rss_file = Path(tmp) / "rss"
+        timed = os.access(GNU_TIME, os.X_OK)
+        argv = [GNU_TIME, "-f", "%M", "-o", str(rss_file), *cmd] if timed else cmd
         t0 = time.perf_counter()
         try:
-            proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=cwd, env=env)
+            proc = subprocess.Popen(argv, stdout=out, stderr=err, cwd=cwd, env=env)
         except OSError as e:
             return {"rc": 127, "stdout": "", "stderr": str(e), "wall": 0.0, "rss_kb": 0}
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - t0
         proc.returncode = os.waitstatus_to_exitcode(status)
+        rss_kb = usage.ru_maxrss
+        if timed:
+            # The last line is %M; a failed command's status line comes before it.
+            lines = rss_file.read_text().split() if rss_file.exists() else []
+            if lines and lines[-1].isdigit():
+                rss_kb = int(lines[-1])
         out.seek(0)
         err.seek(0)
         return {
@@ -606,7 +623,7 @@ def run_child(cmd: list[str], cwd: Path | None = None, env: dict | None = None) 
             "stdout": out.read().decode("utf-8", "replace"),
             "stderr": err.read().decode("utf-8", "replace"),
             "wall": wall,
-            "rss_kb": usage.ru_maxrss,
+            "rss_kb": rss_kb,
         }
 
 
@@ -983,7 +1000,7 @@ class Driver:
             f"thread, warm cache; QPS: each of T threads (processes for the Python-driven "
             f"engines) runs the set {plural(s['rounds'], 'time')} over one shared searcher. "
             f"Index: {plural(s['index_runs'], 'build')} per engine from scratch, median wall "
-            f"time (child process, os.wait4), largest peak RSS; index size = bytes of its files."
+            f"time (child process, os.wait4), largest peak RSS (GNU time); index size = bytes of its files."
         )
         loads = []
         for e in order:
