@@ -351,7 +351,6 @@ fn write_report(writer: &IndexWriter, f: &Fields, parsed: &Parsed) -> Result<(),
 /// benchmarks write exactly what the indexer writes.
 pub fn documents(f: &Fields, parsed: &Parsed) -> Vec<TantivyDocument> {
     let r = &parsed.report;
-    let report_key = u64::from_str_radix(&r.report_id, 16).unwrap_or_default();
     let authority = r.authority.as_deref().unwrap_or("unknown");
     let year = r.year.and_then(|y| u64::try_from(y).ok());
     let key_date = r
@@ -386,7 +385,6 @@ pub fn documents(f: &Fields, parsed: &Parsed) -> Vec<TantivyDocument> {
         let mut d = TantivyDocument::default();
         d.add_text(f.record, RECORD_PARAGRAPH);
         d.add_text(f.report_id, &r.report_id);
-        d.add_u64(f.report_key, report_key);
         d.add_text(f.source, &r.source);
         d.add_u64(f.line, u64::from(p.line));
         d.add_u64(f.ordinal, u64::from(p.ordinal));

@@ -115,4 +115,3 @@ fn few_paragraphs_are_left_starting_mid_sentence() {
         cut.join("\n")
     );
 }
-

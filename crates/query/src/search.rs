@@ -532,7 +532,6 @@ struct SegmentReport {
 pub(crate) struct MatchSegmentCollector {
     segment: SegmentOrdinal,
     reader: SegmentReader,
-    report_key: Option<tantivy::columnar::Column<u64>>,
     report: Option<StrColumn>,
     /// By report ordinal; `count == 0` for reports without a match.
     reports: Vec<SegmentReport>,
@@ -562,7 +561,6 @@ impl Collector for MatchCollector {
         Ok(MatchSegmentCollector {
             segment,
             reader: reader.clone(),
-            report_key: reader.fast_fields().u64("report_key").ok(),
             report,
             reports,
             orphans: 0,
@@ -676,19 +674,26 @@ impl SegmentCollector for MatchSegmentCollector {
         self.kind
             .harvest(facets.entry(FilterField::Kind.as_str()).or_default());
 
+        // Reports are keyed across segments by their id as a number (16 hex digits): the ids
+        // of the matching reports' ordinals, found in one pass over the column's dictionary.
         let mut reports = Reports::default();
-        if let Some(keys) = &self.report_key {
-            for r in self.reports.iter().filter(|r| r.count > 0) {
-                if let Some(key) = keys.first(r.best) {
-                    reports.insert(
-                        key,
-                        ReportMatches {
-                            count: r.count,
-                            best_score: r.best_score,
-                            best: DocAddress::new(self.segment, r.best),
-                        },
-                    );
-                }
+        if let Some(column) = &self.report {
+            let matched = (0..self.reports.len()).filter(|&ord| self.reports[ord].count > 0);
+            let ids = ord_names(column, matched.map(|ord| ord as u64));
+            for (ord, id) in ids {
+                let (Some(r), Ok(key)) =
+                    (self.reports.get(ord as usize), u64::from_str_radix(&id, 16))
+                else {
+                    continue;
+                };
+                reports.insert(
+                    key,
+                    ReportMatches {
+                        count: r.count,
+                        best_score: r.best_score,
+                        best: DocAddress::new(self.segment, r.best),
+                    },
+                );
             }
         }
         (facets, reports)

@@ -178,6 +178,17 @@ fn paging_sorting_and_grouping() {
     assert_eq!(groups.hits.len() as u64, groups.reports);
     let matches: u64 = groups.hits.iter().filter_map(|h| h.report_matches).sum();
     assert_eq!(matches, groups.total);
+    // The reports count (matches keyed across the index's segments by report id) equals the
+    // distinct reports of every match.
+    let mut ids = std::collections::HashSet::new();
+    searcher()
+        .each_match(&SearchRequest::default(), &node, |hit| {
+            ids.insert(hit.report_id);
+            Ok::<(), QueryError>(())
+        })
+        .expect("every match");
+    assert!(ids.len() > 100, "{}", ids.len());
+    assert_eq!(ids.len() as u64, groups.reports);
 }
 
 #[test]

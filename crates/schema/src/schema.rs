@@ -21,7 +21,7 @@ pub const RECORD_PARAGRAPH: &str = "paragraph";
 pub const RECORD_REPORT: &str = "report";
 
 /// Version of this schema, written beside the index: an index of another version is refused.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// Name of the file, beside tantivy's own, in which the indexer records `SCHEMA_VERSION`.
 pub const VERSION_FILE: &str = "ofsearch-version";
@@ -33,9 +33,6 @@ pub struct Fields {
     pub record: Field,
     /// Stable id of the report: a hash of the file's bytes.
     pub report_id: Field,
-    /// The report id (16 hex digits) as a number: counting distinct reports by number is
-    /// cheaper than by name.
-    pub report_key: Field,
     /// Path of the source file, as given to the indexer.
     pub source: Field,
     /// 1-based line in the source file where the paragraph starts.
@@ -122,7 +119,6 @@ pub fn build_schema() -> Schema {
     let mut b = SchemaBuilder::new();
     b.add_text_field("record", keyword());
     b.add_text_field("report_id", keyword() | FAST);
-    b.add_u64_field("report_key", FAST);
     b.add_text_field("source", keyword() | FAST);
     b.add_u64_field("line", STORED);
     b.add_u64_field("ordinal", FAST);
@@ -163,7 +159,6 @@ impl Fields {
         Ok(Fields {
             record: f("record")?,
             report_id: f("report_id")?,
-            report_key: f("report_key")?,
             source: f("source")?,
             line: f("line")?,
             ordinal: f("ordinal")?,
