@@ -521,7 +521,7 @@ fn run_kwic(
                     l.keyword, l.right, l.citation
                 )?;
             }
-            writeln!(out, "{found} occurrences")?;
+            writeln!(out, "{}", counted(found as u64, "occurrence"))?;
         }
     }
     Ok(exit_for(found as u64))
@@ -900,9 +900,9 @@ fn print_hits(
     let grouped = response.hits.iter().any(|h| h.report_matches.is_some());
     writeln!(
         out,
-        "{} matching paragraphs in {} reports for {:?}; showing {}{} ({:.1} ms)",
-        response.total,
-        response.reports,
+        "{} in {} for {:?}; showing {}{} ({:.1} ms)",
+        counted(response.total, "matching paragraph"),
+        counted(response.reports, "report"),
         response.query,
         response.hits.len(),
         if grouped { " reports" } else { "" },
@@ -915,7 +915,7 @@ fn print_hits(
     for (rank, hit) in response.hits.iter().enumerate() {
         let matches = hit
             .report_matches
-            .map(|n| format!(" | {n} matching paragraphs in this report"))
+            .map(|n| format!(" | {} in this report", counted(n, "matching paragraph")))
             .unwrap_or_default();
         writeln!(
             out,
@@ -956,4 +956,13 @@ fn print_hits(
         }
     }
     Ok(())
+}
+
+/// "1 report", "2 reports": a count and its noun (a regular plural).
+fn counted(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }

@@ -194,6 +194,22 @@ fn search_exit_codes() {
     assert_eq!(code(&found), 0, "{}", stderr(&found));
     assert!(stdout(&found).contains("matching paragraphs"));
 
+    let one = run(
+        cwd,
+        &[
+            "search",
+            "--index",
+            "idx",
+            "\"Good communication between the out of hours and day time services\"",
+        ],
+    );
+    assert_eq!(code(&one), 0, "{}", stderr(&one));
+    assert!(
+        stdout(&one).starts_with("1 matching paragraph in 1 report for"),
+        "{}",
+        stdout(&one)
+    );
+
     let none = run(cwd, &["search", "--index", "idx", "xylophone"]);
     assert_eq!(code(&none), 1, "{}", stderr(&none));
     assert!(stdout(&none).starts_with("0 matching paragraphs"));
