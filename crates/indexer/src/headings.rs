@@ -77,6 +77,22 @@ static KNOWN: LazyLock<Vec<Known>> = LazyLock::new(|| {
             Some(Area::Overall),
             false,
         ),
+        // The LSCB review at the end of a SIF report: a part of its own, its findings after
+        // the board's recommendations.
+        (
+            r"the local safeguarding children board(?: \(?lscb\)?)?|the lscb",
+            1,
+            None,
+            Some(Area::SafeguardingPartnership),
+            false,
+        ),
+        (
+            r"inspection findings[^a-z0-9]*the (?:local safeguarding children board|lscb)(?: \(?lscb\)?)?",
+            2,
+            None,
+            Some(Area::SafeguardingPartnership),
+            false,
+        ),
         // Inside a judged section (SIF 2014-17): its summary, then its findings.
         (r"summary", 3, Some(Summary), None, false),
         (r"inspection findings\b.*", 3, None, None, false),
@@ -341,9 +357,19 @@ mod tests {
         // Subsections of a judged section keep its area.
         check("Summary", Some((3, Some(Kind::Summary), None)));
         check("Inspection findings", Some((3, None, None)));
+        // The LSCB review of a SIF report: a part of its own, whose findings follow the
+        // board's recommendations (not a minor heading under them).
         check(
             "Inspection findings – the Local Safeguarding Children Board",
-            Some((3, None, None)),
+            Some((2, None, Some(Area::SafeguardingPartnership))),
+        );
+        check(
+            "Inspection findings \u{2500} the Local Safeguarding Children Board",
+            Some((2, None, Some(Area::SafeguardingPartnership))),
+        );
+        check(
+            "The Local Safeguarding Children Board (LSCB)",
+            Some((1, None, Some(Area::SafeguardingPartnership))),
         );
         // A minor heading names no area of its own: its paragraphs keep the enclosing one.
         check(

@@ -274,14 +274,28 @@ pub fn parse(text: &str, source: &str, bytes: &[u8], authorities: &AuthorityTabl
         let mut area: Option<(Area, String, Option<FoundGrade>)> = None;
         let mut kind = None;
         let mut kind_level = 0;
+        // An executive summary names the overall area unless it summarises a part that has
+        // an area of its own (the LSCB review at the end of a SIF report).
+        let mut summary_of_whole = false;
         for (h, _) in stack.iter().rev() {
             if kind.is_none() {
                 kind = h.kind;
                 kind_level = h.level;
             }
+            if summary_of_whole {
+                match &h.area {
+                    Some((a, printed)) if !matches!(a, Area::Overall | Area::None) => {
+                        area = Some((*a, printed.clone(), h.grade.clone()));
+                        break;
+                    }
+                    _ if h.clears_area => break,
+                    _ => continue,
+                }
+            }
             if area.is_none() {
                 if let Some((a, printed)) = &h.area {
                     area = Some((*a, printed.clone(), h.grade.clone()));
+                    summary_of_whole = *a == Area::Overall && h.kind == Some(Kind::Summary);
                 } else if h.clears_area {
                     area = Some((Area::None, String::new(), None));
                 }

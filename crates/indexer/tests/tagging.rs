@@ -119,3 +119,54 @@ const FLOOR_AREAS_WITH_TEXT: usize = 1821;
 const CEILING_OTHER: usize = 1063;
 const CEILING_NUMBERED_OTHER: usize = 0;
 const CEILING_GRADE_MISMATCHES: usize = 0;
+
+/// The LSCB review inside a SIF report: its findings ("Inspection findings – the Local
+/// Safeguarding Children Board", after the board's recommendations) and its executive summary
+/// are the safeguarding partnership's judgement text, not recommendations or the overall
+/// summary.
+#[test]
+fn lscb_findings_in_sif_reports_are_the_partnership_s() {
+    let mut checked = 0;
+    let mut wrong = Vec::new();
+    for (name, parsed) in reports() {
+        let mut in_lscb_part = false;
+        for p in &parsed.paragraphs {
+            let path = p.section.join(" > ").to_lowercase();
+            let findings = p.section.iter().any(|h| {
+                let h = h.to_lowercase();
+                h.starts_with("inspection findings")
+                    && (h.contains("safeguarding children board") || h.contains("lscb"))
+            });
+            if p.section.first().is_some_and(|h| {
+                h.to_lowercase()
+                    .starts_with("the local safeguarding children board")
+            }) {
+                in_lscb_part = true;
+            }
+            let lscb_summary = in_lscb_part && path.contains("executive summary");
+            if findings || lscb_summary {
+                checked += 1;
+                if p.area_canonical != Area::SafeguardingPartnership
+                    || !matches!(p.kind, Kind::Judgement | Kind::Summary)
+                {
+                    wrong.push(format!(
+                        "{name} line {}: {} {} under {path}",
+                        p.line, p.area_canonical, p.kind
+                    ));
+                }
+            }
+        }
+    }
+    assert!(checked > 1000, "only {checked} LSCB paragraphs found");
+    assert!(
+        wrong.is_empty(),
+        "{} of {checked} LSCB paragraphs tagged otherwise:\n{}",
+        wrong.len(),
+        wrong
+            .iter()
+            .take(20)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
