@@ -222,6 +222,12 @@ pub fn known(text: &str) -> Option<HeadingInfo> {
     })
 }
 
+/// Whether a heading opens inspection findings ("Inspection findings", "Inspection findings –
+/// the Local Safeguarding Children Board").
+pub fn is_findings(text: &str) -> bool {
+    grades::normalise(text).starts_with("inspection findings")
+}
+
 /// A heading of no known form (a short title-like line): it opens a minor section and changes
 /// no tags.
 pub fn generic() -> HeadingInfo {

@@ -286,6 +286,10 @@ static LSCB_SENTENCE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:the judge?ment for )?the effectiveness of the (?:local safeguarding children'?s? board(?: \(lscb\))?|lscb) (?:is |are )?(?:judged to be )?(requires? improvement(?: to be good)?|outstanding|good|inadequate)")
         .expect("static regex")
 });
+static LSCB_VERDICT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^the (?:local safeguarding children'?s? board|lscb)(?: \(lscb\))? (?:is )?(requires? improvement(?: to be good)?|outstanding|good|inadequate)\.?$")
+        .expect("static regex")
+});
 static CSA_ROW: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\s*(children'?s services assessment)\s*\t+\s*(performs? \w+(?: \(\d\))?)")
         .expect("static regex")
@@ -395,6 +399,30 @@ fn find_judgements(raw: &[&str], opening: &[(usize, &str)], r: &mut Recognised) 
                             line,
                         },
                     );
+                }
+            }
+        }
+    }
+    // The LSCB review of a SIF report opens its part with the board's grade on a line of its
+    // own ("The Local Safeguarding Children Board requires improvement"), often the only place
+    // the report states it.
+    if !r
+        .judgements
+        .iter()
+        .any(|j| j.area_canonical == Area::SafeguardingPartnership)
+    {
+        for (i, line) in raw.iter().enumerate() {
+            let norm = normalise(line.trim_start_matches('\u{c}'));
+            if let Some(c) = LSCB_VERDICT.captures(&norm) {
+                if let Some(grade) = grades::grade_of_phrase(&c[1]) {
+                    r.judgements.push(Judgement {
+                        area: "Effectiveness of the Local Safeguarding Children Board".into(),
+                        area_canonical: Area::SafeguardingPartnership,
+                        grade,
+                        grade_printed: c[1].to_string(),
+                        line: Some(line_no(i)),
+                    });
+                    break;
                 }
             }
         }
@@ -737,6 +765,30 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn lscb_grade_from_the_line_that_opens_its_part() {
+        // report-0400.txt (Havering SIF 2016): the cover table grades the local authority
+        // only; the board's grade opens the LSCB part near the end.
+        let r = recognise_text("London Borough of Havering\nInspection of services for children in need of help and\nprotection, children looked after and care leavers\nand\nReview of the effectiveness of the Local Safeguarding Children\nBoard1\nInspection date: 27 September – 20 October 2016\nReport published: 9 December 2016\n\n\n    Children’s services in Havering require improvement to be good\n    1. Children who need help and protection                            Requires Improvement\n\nExecutive summary\n\nThe local authority and the LSCB are aware of this.\n\nThe Local Safeguarding Children Board (LSCB)\nThe Local Safeguarding Children Board requires improvement\n\nExecutive summary\nThe board is not yet effective.");
+        let lscb: Vec<(Grade, &str, Option<u32>)> = r
+            .judgements
+            .iter()
+            .filter(|j| j.area_canonical == Area::SafeguardingPartnership)
+            .map(|j| (j.grade, j.grade_printed.as_str(), j.line))
+            .collect();
+        assert_eq!(
+            lscb,
+            [(Grade::RequiresImprovement, "requires improvement", Some(19))]
+        );
+        // Barnet SIF 2017: "is inadequate".
+        let r = recognise_text("Review of the effectiveness of the Local Safeguarding Children Board\n\nThe Local Safeguarding Children Board (LSCB)\n\nThe Local Safeguarding Children Board is inadequate\n");
+        assert!(r
+            .judgements
+            .iter()
+            .any(|j| j.area_canonical == Area::SafeguardingPartnership
+                && j.grade == Grade::Inadequate));
     }
 
     #[test]

@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::authority::{Authority, AuthorityTable};
 use crate::date::Date;
 use crate::grades::{self, FoundGrade};
-use crate::headings::HeadingInfo;
+use crate::headings::{self, HeadingInfo};
 use crate::lines;
 use crate::recognise::{self, Judgement};
 use crate::segment::{self, BlockKind};
@@ -237,7 +237,13 @@ pub fn parse(text: &str, source: &str, bytes: &[u8], authorities: &AuthorityTabl
                         stated = Some((*area, printed.clone(), Some(grade.clone())));
                     }
                     _ => {
-                        while stack.last().is_some_and(|(top, _)| top.level >= info.level) {
+                        // Findings never belong to the recommendations before them (the LSCB
+                        // review: "Recommendations", then "Inspection findings").
+                        let findings = headings::is_findings(&block.text);
+                        while stack.last().is_some_and(|(top, _)| {
+                            top.level >= info.level
+                                || (findings && top.kind == Some(Kind::Recommendations))
+                        }) {
                             stack.pop();
                         }
                         in_contents = info.kind == Some(Kind::Boilerplate)
