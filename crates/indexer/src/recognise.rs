@@ -403,43 +403,41 @@ fn find_judgements(raw: &[&str], opening: &[(usize, &str)], r: &mut Recognised) 
             }
         }
     }
-    // The LSCB review of a SIF report opens its part with the board's grade on a line of its
-    // own ("The Local Safeguarding Children Board requires improvement"), often the only place
-    // the report states it.
+    // The board's grade in a report that reviews an LSCB: the line that opens the review's part
+    // ("The Local Safeguarding Children Board requires improvement"), often the only place a
+    // SIF report states it; else a sentence of the cover.
     if !r
         .judgements
         .iter()
         .any(|j| j.area_canonical == Area::SafeguardingPartnership)
     {
-        for (i, line) in raw.iter().enumerate() {
-            let norm = normalise(line.trim_start_matches('\u{c}'));
-            if let Some(c) = LSCB_VERDICT.captures(&norm) {
-                if let Some(grade) = grades::grade_of_phrase(&c[1]) {
-                    r.judgements.push(Judgement {
-                        area: "Effectiveness of the Local Safeguarding Children Board".into(),
-                        area_canonical: Area::SafeguardingPartnership,
-                        grade,
-                        grade_printed: c[1].to_string(),
-                        line: Some(line_no(i)),
-                    });
-                    break;
-                }
-            }
-        }
-    }
-    if !r
-        .judgements
-        .iter()
-        .any(|j| j.area_canonical == Area::SafeguardingPartnership)
-    {
-        if let Some(c) = LSCB_SENTENCE.captures(&cover) {
-            if let Some(grade) = grades::grade_of_phrase(&c[1]) {
+        // Only a report with an LSCB review has that part: the others are not scanned.
+        let reviews_lscb = matches!(
+            r.report_type,
+            Some(ReportType::Sif | ReportType::LscbReview)
+        );
+        let verdict = if reviews_lscb {
+            raw.iter().enumerate().find_map(|(i, line)| {
+                let norm = normalise(line.trim_start_matches('\u{c}'));
+                let grade = LSCB_VERDICT.captures(&norm)?[1].to_string();
+                Some((grade, Some(line_no(i))))
+            })
+        } else {
+            None
+        };
+        let found = verdict.or_else(|| {
+            LSCB_SENTENCE
+                .captures(&cover)
+                .map(|c| (c[1].to_string(), None))
+        });
+        if let Some((printed, line)) = found {
+            if let Some(grade) = grades::grade_of_phrase(&printed) {
                 r.judgements.push(Judgement {
                     area: "Effectiveness of the Local Safeguarding Children Board".into(),
                     area_canonical: Area::SafeguardingPartnership,
                     grade,
-                    grade_printed: c[1].to_string(),
-                    line: None,
+                    grade_printed: printed,
+                    line,
                 });
             }
         }

@@ -14,17 +14,14 @@
 //! Every mismatch is printed; the figures are printed too (`-- --nocapture`) and recorded in
 //! ARCHITECTURE.md.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+mod common;
 
+use std::collections::BTreeMap;
+
+use common::{parse_report, reports_dir};
 use ofsearch_indexer::authority::AuthorityTable;
 use ofsearch_indexer::date::{dates_in, Date};
-use ofsearch_indexer::{parse, Parsed};
 use ofsearch_schema::{Area, Grade, ReportType};
-
-fn reports_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus/reports")
-}
 
 struct Row {
     file: String,
@@ -235,12 +232,6 @@ fn area_of(key: &str) -> Area {
     }
 }
 
-fn parse_file(file: &str) -> Parsed {
-    let bytes = std::fs::read(reports_dir().join(file)).expect("report file");
-    let text = String::from_utf8_lossy(&bytes);
-    parse(&text, file, &bytes, AuthorityTable::bundled())
-}
-
 #[test]
 fn metadata_accuracy() {
     let table = AuthorityTable::bundled();
@@ -251,7 +242,7 @@ fn metadata_accuracy() {
     let (mut authority_ok, mut type_ok, mut year_ok) = (0, 0, 0);
     let (mut grades_checked, mut grades_ok) = (0, 0);
     for row in &rows {
-        let parsed = parse_file(&row.file);
+        let parsed = parse_report(&row.file);
         let r = &parsed.report;
 
         let expected = table

@@ -1,25 +1,10 @@
 //! Paragraphs that a page break cut in two are found whole, in real reports of the bundled
 //! corpus, and across the whole corpus few paragraphs are left starting mid-sentence.
 
-use std::path::{Path, PathBuf};
+mod common;
 
-use ofsearch_indexer::authority::AuthorityTable;
-use ofsearch_indexer::{parse, Parsed};
+use common::{all_reports, parse_report};
 use ofsearch_schema::Kind;
-
-fn reports_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus/reports")
-}
-
-fn parse_file(path: &Path) -> Parsed {
-    let bytes = std::fs::read(path).expect("report");
-    let text = String::from_utf8_lossy(&bytes);
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    parse(&text, &name, &bytes, AuthorityTable::bundled())
-}
 
 /// Cut sentences seen in the corpus: (file, the words before the page break, the words after).
 const CUTS: [(&str, &str, &str); 4] = [
@@ -50,7 +35,7 @@ const CUTS: [(&str, &str, &str); 4] = [
 #[test]
 fn sentences_cut_by_a_page_break_are_one_paragraph() {
     for (file, before, after) in CUTS {
-        let parsed = parse_file(&reports_dir().join(file));
+        let parsed = parse_report(file);
         let whole = format!("{before} {after}");
         let found = parsed.paragraphs.iter().any(|p| p.text.contains(&whole));
         let pieces: Vec<&str> = parsed
@@ -72,15 +57,8 @@ fn sentences_cut_by_a_page_break_are_one_paragraph() {
 /// paragraph before must be prose, long, with a sentence in it, ending on a letter.)
 #[test]
 fn few_paragraphs_are_left_starting_mid_sentence() {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(reports_dir())
-        .expect("corpus/reports")
-        .map(|e| e.expect("dir entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    files.sort();
     let mut cut = Vec::new();
-    for path in &files {
-        let parsed = parse_file(path);
+    for (name, parsed) in all_reports() {
         for pair in parsed.paragraphs.windows(2) {
             let (prev, next) = (&pair[0], &pair[1]);
             let prose = prev.text.len() > 150
@@ -91,10 +69,7 @@ fn few_paragraphs_are_left_starting_mid_sentence() {
                 && next.text.starts_with(|c: char| c.is_lowercase())
             {
                 cut.push(format!(
-                    "{}:{}: ...{} | {}...",
-                    path.file_name()
-                        .map(|n| n.to_string_lossy())
-                        .unwrap_or_default(),
+                    "{name}:{}: ...{} | {}...",
                     next.line,
                     prev.text
                         .char_indices()

@@ -7,34 +7,10 @@
 //! Figures are printed (`-- --nocapture`) with the reports that fall short, and recorded in
 //! ARCHITECTURE.md; the floors below are the measured figures, so a regression fails.
 
-use std::path::{Path, PathBuf};
+mod common;
 
-use ofsearch_indexer::authority::AuthorityTable;
-use ofsearch_indexer::{parse, Parsed};
+use common::all_reports as reports;
 use ofsearch_schema::{Area, Kind, ReportType};
-
-fn reports() -> Vec<(String, Parsed)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus/reports");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("corpus/reports")
-        .map(|e| e.expect("dir entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    files.sort();
-    files
-        .into_iter()
-        .map(|path| {
-            let bytes = std::fs::read(&path).expect("report");
-            let text = String::from_utf8_lossy(&bytes);
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let parsed = parse(&text, &name, &bytes, AuthorityTable::bundled());
-            (name, parsed)
-        })
-        .collect()
-}
 
 #[test]
 fn paragraphs_carry_their_judged_area() {
