@@ -240,15 +240,19 @@ static JUDGEMENT_LEAD: LazyLock<Regex> = LazyLock::new(|| {
 /// help and protection: requires improvement to be good" or "The graded judgment for adoption
 /// performance is good". `text` is the heading as printed (possibly several lines joined).
 pub fn judgement_heading(text: &str) -> Option<JudgementHeading> {
-    let norm = normalise(text);
-    if norm.len() > 220 || !JUDGEMENT_LEAD.is_match(&norm) {
+    judgement_heading_normalised(text, &normalise(text))
+}
+
+/// [`judgement_heading`] of `text` whose [`normalise`]d form the caller already has.
+pub fn judgement_heading_normalised(text: &str, norm: &str) -> Option<JudgementHeading> {
+    if norm.len() > 220 || !JUDGEMENT_LEAD.is_match(norm) {
         return None;
     }
-    let (area, _, area_end) = area_in(&norm)?;
-    let grade = match trailing_grade(&norm) {
+    let (area, _, area_end) = area_in(norm)?;
+    let grade = match trailing_grade(norm) {
         Some((grade, start)) if start >= area_end => Some(FoundGrade {
             grade,
-            printed: printed_tail(text, &norm, start),
+            printed: printed_tail(text, norm, start),
         }),
         _ => None,
     };

@@ -4,7 +4,7 @@
 use std::sync::LazyLock;
 
 use ofsearch_schema::{Area, Kind};
-use regex::Regex;
+use regex::RegexSet;
 
 use crate::grades::{self, FoundGrade};
 
@@ -25,14 +25,20 @@ pub struct HeadingInfo {
 }
 
 struct Known {
-    re: Regex,
     level: u8,
     kind: Option<Kind>,
     area: Option<Area>,
     clears_area: bool,
 }
 
-static KNOWN: LazyLock<Vec<Known>> = LazyLock::new(|| {
+/// The table of known headings: each row's pattern, whole-text anchored, in one [`RegexSet`]
+/// (index `i` of the set is row `i`).
+struct KnownTable {
+    set: RegexSet,
+    rows: Vec<Known>,
+}
+
+static KNOWN: LazyLock<KnownTable> = LazyLock::new(|| {
     use Kind::*;
     type Row = (&'static str, u8, Option<Kind>, Option<Area>, bool);
     let table: &[Row] = &[
@@ -168,22 +174,30 @@ static KNOWN: LazyLock<Vec<Known>> = LazyLock::new(|| {
             false,
         ),
     ];
-    table
+    let set = RegexSet::new(
+        table
+            .iter()
+            .map(|(pattern, ..)| format!(r"^(?:{pattern})[:?.]?$")),
+    )
+    .expect("static regex");
+    let rows = table
         .iter()
-        .map(|(pattern, level, kind, area, clears_area)| Known {
-            re: Regex::new(&format!(r"^(?:{pattern})[:?.]?$")).expect("static regex"),
+        .map(|(_, level, kind, area, clears_area)| Known {
             level: *level,
             kind: *kind,
             area: *area,
             clears_area: *clears_area,
         })
-        .collect()
+        .collect();
+    KnownTable { set, rows }
 });
 
 /// Classifies text that stands as a heading in a known form: a heading phrase of one of the
 /// frameworks, or a judgement heading. `None` for anything else.
 pub fn known(text: &str) -> Option<HeadingInfo> {
-    if let Some(j) = grades::judgement_heading(text) {
+    // Normalised once for both readings: this runs on the first lines of every paragraph.
+    let norm = grades::normalise(text);
+    if let Some(j) = grades::judgement_heading_normalised(text, &norm) {
         return Some(HeadingInfo {
             level: 2,
             kind: None,
@@ -192,9 +206,9 @@ pub fn known(text: &str) -> Option<HeadingInfo> {
             clears_area: false,
         });
     }
-    let norm = grades::normalise(text);
     let norm = norm.trim_end_matches(|c: char| c.is_ascii_digit());
-    let known = KNOWN.iter().find(|k| k.re.is_match(norm))?;
+    // The first row of the table that matches, found in one pass over the text.
+    let known = &KNOWN.rows[KNOWN.set.matches(norm).iter().next()?];
     let area = known
         .area
         .map(|a| (a, text.trim().to_string()))

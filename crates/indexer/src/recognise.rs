@@ -295,6 +295,18 @@ static CSA_ROW: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 
+/// Whether a raw line could read as [`LSCB_VERDICT`] once normalised: short enough, and naming
+/// the board ("...Children Board", "LSCB") in any case. A cheap test before the normalising.
+fn may_be_lscb_verdict(line: &str) -> bool {
+    const LONGEST: usize = 300;
+    let contains = |word: &[u8]| {
+        line.as_bytes()
+            .windows(word.len())
+            .any(|w| w.eq_ignore_ascii_case(word))
+    };
+    line.len() <= LONGEST && (contains(b"board") || contains(b"lscb"))
+}
+
 /// Cells of a table line with their starting columns (tabs count as 8 columns).
 fn cells_at(line: &str) -> Vec<(usize, &str)> {
     let mut out = Vec::new();
@@ -418,6 +430,11 @@ fn find_judgements(raw: &[&str], opening: &[(usize, &str)], r: &mut Recognised) 
         );
         let verdict = if reviews_lscb {
             raw.iter().enumerate().find_map(|(i, line)| {
+                // Every line of the report is a candidate: only a short one that names the board
+                // can be its verdict, and only that one is normalised.
+                if !may_be_lscb_verdict(line) {
+                    return None;
+                }
                 let norm = normalise(line.trim_start_matches('\u{c}'));
                 let grade = LSCB_VERDICT.captures(&norm)?[1].to_string();
                 Some((grade, Some(line_no(i))))
@@ -712,6 +729,38 @@ mod tests {
     fn recognise_text(text: &str) -> Recognised {
         let raw: Vec<&str> = text.split('\n').collect();
         recognise(&raw, AuthorityTable::bundled())
+    }
+
+    #[test]
+    fn lscb_verdict_prefilter_passes_every_verdict_line() {
+        for line in [
+            "The Local Safeguarding Children Board requires improvement",
+            "**The local safeguarding children's board is good.**",
+            "\u{c}The LSCB is inadequate",
+            "THE LSCB (LSCB) IS OUTSTANDING",
+        ] {
+            assert!(may_be_lscb_verdict(line), "{line:?}");
+            assert!(LSCB_VERDICT.is_match(&normalise(line.trim_start_matches('\u{c}'))));
+        }
+        assert!(!may_be_lscb_verdict(
+            "The local authority requires improvement"
+        ));
+        // On the bundled reports: no line the verdict regex reads is passed over.
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../corpus/reports");
+        let mut verdicts = 0;
+        for entry in std::fs::read_dir(dir).expect("corpus/reports") {
+            let path = entry.expect("entry").path();
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            for line in text.split('\n') {
+                if LSCB_VERDICT.is_match(&normalise(line.trim_start_matches('\u{c}'))) {
+                    assert!(may_be_lscb_verdict(line), "{}: {line:?}", path.display());
+                    verdicts += 1;
+                }
+            }
+        }
+        assert!(verdicts > 100, "only {verdicts} verdict lines");
     }
 
     #[test]

@@ -225,7 +225,8 @@ pub fn parse(text: &str, source: &str, bytes: &[u8], authorities: &AuthorityTabl
         let past_cover = block.line > recognised.cover_end;
         let front_page = block.line < front_page_end;
         let prose = matches!(block.kind, BlockKind::Paragraph | BlockKind::Bullet)
-            && block.text.split_whitespace().count() >= 20;
+            // Twenty words or more: counted only as far as the twentieth.
+            && block.text.split_whitespace().nth(19).is_some();
         if in_contents && ((past_cover && block.page_break_before) || prose) {
             end_contents(&mut stack, &mut in_contents);
         }

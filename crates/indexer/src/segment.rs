@@ -48,8 +48,6 @@ static BULLET: LazyLock<Regex> = LazyLock::new(|| {
 });
 static NUMBERED: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(\d{1,3})\.\s+(\S.*)$").expect("static regex"));
-static TABLE_GAP: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\S\s{4,}\S").expect("static regex"));
 static CELL_SPLIT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s{4,}").expect("static regex"));
 
 #[derive(Debug)]
@@ -76,11 +74,11 @@ fn classify(line: &Line) -> Start {
     // ...", as `pdftotext -layout` keeps it) is prose, not a table row: only a gap after the
     // number's text makes a row ("1.   Overall effectiveness      Good").
     if let Some(c) = NUMBERED.captures(t) {
-        if !TABLE_GAP.is_match(&c[2]) {
+        if !has_inner_gap(&c[2]) {
             return Start::Numbered(c[1].to_string(), c[2].to_string());
         }
     }
-    if TABLE_GAP.is_match(t) {
+    if has_inner_gap(t) {
         return Start::Table;
     }
     Start::Plain
@@ -192,30 +190,68 @@ fn grade_column(line: &Line) -> Option<(&str, &str)> {
     is_grade(right).then_some((left, right))
 }
 
-/// The byte range of the last run of four or more whitespace characters in `t` (the column
-/// gap of a `pdftotext -layout` table), as the regex `\s{4,}` would find it, by a scan: this runs on
-/// every line of every report.
-fn last_gap(t: &str) -> Option<(usize, usize)> {
-    let mut last = None;
-    let mut run: Option<(usize, usize)> = None; // (start, characters)
-    for (at, c) in t.char_indices() {
-        if c.is_whitespace() {
-            let (start, n) = run.unwrap_or((at, 0));
-            run = Some((start, n + 1));
-        } else {
-            if let Some((start, n)) = run.take() {
-                if n >= 4 {
-                    last = Some((start, at));
+/// The maximal runs of four or more whitespace characters in `t` (the column gaps of a
+/// `pdftotext -layout` table line), as byte ranges in order: what the regex `\s{4,}` finds.
+/// One pass over the bytes, decoding only what is not ASCII: this runs on every line of every
+/// report.
+fn gaps(t: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let bytes = t.as_bytes();
+    // Four whitespace characters are at least four bytes in a row that are ASCII whitespace
+    // or not ASCII: most lines (prose, one space between words) have no two, and are passed
+    // over in one quick pass.
+    let maybe = |b: &u8| !b.is_ascii() || *b == b' ' || (b'\t'..=b'\r').contains(b);
+    let mut at = if bytes.windows(2).any(|w| maybe(&w[0]) && maybe(&w[1])) {
+        0
+    } else {
+        bytes.len()
+    };
+    // The whitespace run being read: its start and length in characters.
+    let mut run_start = 0;
+    let mut run = 0;
+    std::iter::from_fn(move || {
+        while at < bytes.len() {
+            let b = bytes[at];
+            let (whitespace, len) = if b.is_ascii() {
+                // U+0009..U+000D and the space: the ASCII characters `char::is_whitespace`
+                // (and the regex crate's `\s`) accept.
+                (b == b' ' || (b'\t'..=b'\r').contains(&b), 1)
+            } else {
+                t[at..]
+                    .chars()
+                    .next()
+                    .map_or((false, 1), |c| (c.is_whitespace(), c.len_utf8()))
+            };
+            if whitespace {
+                if run == 0 {
+                    run_start = at;
                 }
+                run += 1;
+                at += len;
+                continue;
+            }
+            let ended = (run >= 4).then_some((run_start, at));
+            run = 0;
+            at += len;
+            if ended.is_some() {
+                return ended;
             }
         }
-    }
-    if let Some((start, n)) = run {
-        if n >= 4 {
-            last = Some((start, t.len()));
-        }
-    }
-    last
+        let ended = (run >= 4).then_some((run_start, bytes.len()));
+        run = 0;
+        ended
+    })
+}
+
+/// The byte range of the last run of four or more whitespace characters in `t` (the column
+/// gap of a `pdftotext -layout` table), as the regex `\s{4,}` would find it.
+fn last_gap(t: &str) -> Option<(usize, usize)> {
+    gaps(t).last()
+}
+
+/// Whether `t` has a gap of four or more whitespace characters between two that are not (a
+/// table row's column gap), as the regex `\S\s{4,}\S` would say.
+fn has_inner_gap(t: &str) -> bool {
+    gaps(t).any(|(start, end)| start > 0 && end < t.len())
 }
 
 /// Rewrites two-column judgement headings as one line, "<area>: <grade>", so that they are
@@ -530,23 +566,65 @@ fn join_continuations(raw: Vec<Block>, vocabulary: &Vocabulary<'_>) -> Vec<Block
 #[cfg(test)]
 mod tests {
 
+    /// Lines for the gap scanners, with every kind of whitespace and of character beside it.
+    const GAP_LINES: &[&str] = &[
+        "",
+        "    ",
+        "Overall effectiveness      Good",
+        "a    b     c",
+        "a\t\t\t\tb",
+        "a \u{a0}\u{2003}  b   ",
+        "trailing gap     ",
+        "     leading gap",
+        "three   spaces",
+        "é    ü",
+        "‘front door’    2014–",
+        "x\u{b}\u{c}\r\ny",
+        "a\u{85}\u{2028}\u{3000}\u{200b}b",
+        "1.    The front door",
+    ];
+
     #[test]
     fn last_gap_finds_what_the_gap_regex_finds() {
         let gap = Regex::new(r"\s{4,}").expect("regex");
-        for t in [
-            "",
-            "    ",
-            "Overall effectiveness      Good",
-            "a    b     c",
-            "a\t\t\t\tb",
-            "a \u{a0}\u{2003}  b   ",
-            "trailing gap     ",
-            "three   spaces",
-            "é    ü",
-        ] {
+        for t in GAP_LINES {
             let want = gap.find_iter(t).last().map(|m| (m.start(), m.end()));
             assert_eq!(last_gap(t), want, "{t:?}");
         }
+    }
+
+    #[test]
+    fn has_inner_gap_says_what_the_table_gap_regex_says() {
+        let table_gap = Regex::new(r"\S\s{4,}\S").expect("regex");
+        for t in GAP_LINES {
+            assert_eq!(has_inner_gap(t), table_gap.is_match(t), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn gap_scanners_agree_with_the_regexes_on_the_bundled_reports() {
+        let gap = Regex::new(r"\s{4,}").expect("regex");
+        let table_gap = Regex::new(r"\S\s{4,}\S").expect("regex");
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../corpus/reports");
+        let mut lines = 0;
+        for entry in std::fs::read_dir(dir).expect("corpus/reports").take(60) {
+            let path = entry.expect("entry").path();
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            for t in text.lines() {
+                let want = gap.find_iter(t).last().map(|m| (m.start(), m.end()));
+                assert_eq!(last_gap(t), want, "{}: {t:?}", path.display());
+                assert_eq!(
+                    has_inner_gap(t),
+                    table_gap.is_match(t),
+                    "{}: {t:?}",
+                    path.display()
+                );
+                lines += 1;
+            }
+        }
+        assert!(lines > 10_000, "only {lines} lines read");
     }
     use super::*;
     use crate::lines::prepare;
