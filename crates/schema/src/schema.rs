@@ -186,10 +186,10 @@ impl Fields {
 
 /// The index's settings: the doc store compressed with zstd level 3 in 192 KiB blocks, not
 /// tantivy's default lz4 in 16 KiB. On the bundled corpus that halves the doc store and keeps
-/// the whole index under the size of the raw text. Level 3 in 192 KiB blocks makes a store the
-/// size of level 6's in 128 KiB for 13% fewer instructions in the whole indexing run
-/// (compression ran on every stored byte); reading a hit's stored fields decompresses one
-/// block (BENCHMARKS.md, "Index size").
+/// the whole index under the size of the raw text. Level 3 in 192 KiB blocks makes a store 3%
+/// larger than level 6's in 128 KiB (the whole index 1%) for 13% fewer instructions in the
+/// whole indexing run (compression runs on every stored byte); reading a hit's stored fields
+/// decompresses one block (BENCHMARKS.md, "Index size" and "Third round").
 pub fn index_settings() -> IndexSettings {
     IndexSettings {
         docstore_compression: Compressor::Zstd(ZstdCompressor {
