@@ -15,6 +15,8 @@ pub mod read;
 pub mod recognise;
 pub mod report;
 pub mod segment;
+#[cfg(test)]
+mod test_corpus;
 pub mod writer;
 
 pub use error::{IndexerError, SkipReason};

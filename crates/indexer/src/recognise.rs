@@ -746,13 +746,8 @@ mod tests {
             "The local authority requires improvement"
         ));
         // On the bundled reports: no line the verdict regex reads is passed over.
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../corpus/reports");
         let mut verdicts = 0;
-        for entry in std::fs::read_dir(dir).expect("corpus/reports") {
-            let path = entry.expect("entry").path();
-            let Ok(text) = std::fs::read_to_string(&path) else {
-                continue;
-            };
+        for (path, text) in crate::test_corpus::report_texts() {
             for line in text.split('\n') {
                 if LSCB_VERDICT.is_match(&normalise(line.trim_start_matches('\u{c}'))) {
                     assert!(may_be_lscb_verdict(line), "{}: {line:?}", path.display());

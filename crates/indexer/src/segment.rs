@@ -190,6 +190,12 @@ fn grade_column(line: &Line) -> Option<(&str, &str)> {
     is_grade(right).then_some((left, right))
 }
 
+/// Whether an ASCII byte is whitespace as `char::is_whitespace` (and the regex crate's `\s`)
+/// say: U+0009..U+000D and the space. (`u8::is_ascii_whitespace` leaves out U+000B.)
+fn is_ascii_whitespace_char(b: u8) -> bool {
+    b == b' ' || (b'\t'..=b'\r').contains(&b)
+}
+
 /// The maximal runs of four or more whitespace characters in `t` (the column gaps of a
 /// `pdftotext -layout` table line), as byte ranges in order: what the regex `\s{4,}` finds.
 /// One pass over the bytes, decoding only what is not ASCII: this runs on every line of every
@@ -199,7 +205,7 @@ fn gaps(t: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
     // Four whitespace characters are at least four bytes in a row that are ASCII whitespace
     // or not ASCII: most lines (prose, one space between words) have no two, and are passed
     // over in one quick pass.
-    let maybe = |b: &u8| !b.is_ascii() || *b == b' ' || (b'\t'..=b'\r').contains(b);
+    let maybe = |b: &u8| !b.is_ascii() || is_ascii_whitespace_char(*b);
     let mut at = if bytes.windows(2).any(|w| maybe(&w[0]) && maybe(&w[1])) {
         0
     } else {
@@ -212,9 +218,7 @@ fn gaps(t: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
         while at < bytes.len() {
             let b = bytes[at];
             let (whitespace, len) = if b.is_ascii() {
-                // U+0009..U+000D and the space: the ASCII characters `char::is_whitespace`
-                // (and the regex crate's `\s`) accept.
-                (b == b' ' || (b'\t'..=b'\r').contains(&b), 1)
+                (is_ascii_whitespace_char(b), 1)
             } else {
                 t[at..]
                     .chars()
@@ -605,13 +609,8 @@ mod tests {
     fn gap_scanners_agree_with_the_regexes_on_the_bundled_reports() {
         let gap = Regex::new(r"\s{4,}").expect("regex");
         let table_gap = Regex::new(r"\S\s{4,}\S").expect("regex");
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../corpus/reports");
         let mut lines = 0;
-        for entry in std::fs::read_dir(dir).expect("corpus/reports").take(60) {
-            let path = entry.expect("entry").path();
-            let Ok(text) = std::fs::read_to_string(&path) else {
-                continue;
-            };
+        for (path, text) in crate::test_corpus::report_texts().take(60) {
             for t in text.lines() {
                 let want = gap.find_iter(t).last().map(|m| (m.start(), m.end()));
                 assert_eq!(last_gap(t), want, "{}: {t:?}", path.display());
