@@ -51,6 +51,7 @@ fn main() -> ExitCode {
                 "id": id,
                 "report_id": r.report_id,
                 "ordinal": p.ordinal,
+                "source": r.source,
                 "authority": r.authority.as_deref().unwrap_or(""),
                 "region": r.region.as_deref().unwrap_or(""),
                 "year": r.year,
@@ -58,6 +59,7 @@ fn main() -> ExitCode {
                 "area": p.area_canonical.as_str(),
                 "grade": p.grade.as_str(),
                 "kind": p.kind.as_str(),
+                "section": p.section.join(" > "),
                 "text": p.text,
             });
             if writeln!(out, "{line}").is_err() {
