@@ -73,9 +73,19 @@ enum Command {
         /// Ranking: weight of the query's words in the section headings (0 = off)
         #[arg(long, default_value_t = Boosts::default().section)]
         boost_section: f32,
-        /// Ranking: score added to judgement paragraphs (0 = off)
-        #[arg(long, default_value_t = Boosts::default().judgement)]
-        boost_judgement: f32,
+        /// Ranking: weight of plain words typed together found together (0 = off)
+        #[arg(long, default_value_t = Boosts::default().proximity)]
+        boost_proximity: f32,
+        /// Ranking: no kind and length priors (findings before background, sentences before
+        /// fragments)
+        #[arg(long)]
+        no_priors: bool,
+        /// Plain words: list only paragraphs with every word, not those with some after them
+        #[arg(long)]
+        all_words: bool,
+        /// Say under each hit why it ranks where it does
+        #[arg(long)]
+        explain: bool,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
@@ -347,7 +357,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             sort,
             group_by,
             boost_section,
-            boost_judgement,
+            boost_proximity,
+            no_priors,
+            all_words,
+            explain,
             format,
         } => {
             ensure_index(&index_dir)?;
@@ -359,8 +372,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 group_by_report: group_by.is_some(),
                 boosts: Boosts {
                     section: boost_section.max(0.0),
-                    judgement: boost_judgement.max(0.0),
+                    proximity: boost_proximity.max(0.0),
+                    priors: !no_priors,
                 },
+                all_words,
+                explain,
                 ..query.request()
             };
             let response = searcher.search_request(&request)?;
@@ -389,7 +405,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     print_hits(&mut out, &response, request.exact, ansi)?;
                 }
             }
-            Ok(exit_for(response.total))
+            Ok(exit_for(response.total + response.partial.unwrap_or(0)))
         }
         Command::Kwic {
             query,
@@ -908,6 +924,9 @@ fn print_hits(
         if grouped { " reports" } else { "" },
         response.took_ms
     )?;
+    if let Some(plain) = &response.plain {
+        print_plain_reading(out, plain, response.partial)?;
+    }
     for e in &response.expanded {
         writeln!(out, "  expanded {:?} to {}", e.from, e.to.join(" | "))?;
     }
@@ -917,9 +936,14 @@ fn print_hits(
             .report_matches
             .map(|n| format!(" | {} in this report", counted(n, "matching paragraph")))
             .unwrap_or_default();
+        let some = if hit.partial {
+            " | some of the words"
+        } else {
+            ""
+        };
         writeln!(
             out,
-            "\n{}. {} | {} ({}) | {}{}",
+            "\n{}. {} | {} ({}) | {}{}{some}",
             rank + 1,
             hit.citation,
             hit.area_canonical,
@@ -938,6 +962,9 @@ fn print_hits(
             snippet::to_plain(&fragments)
         };
         writeln!(out, "   {snippet}")?;
+        if let Some(explain) = &hit.explain {
+            writeln!(out, "   why: {}", explain.line(&hit.kind))?;
+        }
     }
     if response.total > 0 {
         writeln!(out, "\nFacets (matching paragraphs):")?;
@@ -954,6 +981,39 @@ fn print_hits(
             };
             writeln!(out, "  {field:<10} {}{more}", shown.join(", "))?;
         }
+    }
+    Ok(())
+}
+
+/// How plain words were read: the words every counted match holds, the stop words left out,
+/// and the partial matches ranked after them.
+fn print_plain_reading(
+    out: &mut dyn Write,
+    plain: &ofsearch_query::plain::PlainReading,
+    partial: Option<u64>,
+) -> Result<()> {
+    if plain.words.len() < 2 && plain.dropped.is_empty() {
+        return Ok(());
+    }
+    let mut line = format!(
+        "  counted: paragraphs with every word of {}",
+        plain.words.join(", ")
+    );
+    if !plain.dropped.is_empty() {
+        line.push_str(&format!(
+            " (not searched for: {})",
+            plain.dropped.join(", ")
+        ));
+    }
+    writeln!(out, "{line}")?;
+    if let Some(n) = partial {
+        writeln!(
+            out,
+            "  then: {} with at least {} of the {} words, ranked after them",
+            counted(n, "more paragraph"),
+            plain.at_least,
+            plain.words.len()
+        )?;
     }
     Ok(())
 }

@@ -1158,6 +1158,7 @@ mod tests {
             prefix: false,
             fuzzy: None,
             exact: false,
+            loose: false,
         })
     }
 

@@ -24,7 +24,7 @@ pub enum Node {
 }
 
 /// A word to match in the text.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Word {
     /// The word as typed (not yet analysed; may hold an apostrophe: `children's`).
     pub text: String,
@@ -34,6 +34,11 @@ pub struct Word {
     pub fuzzy: Option<u8>,
     /// Match the unstemmed field (`exact:word`, or `--exact` for the whole query).
     pub exact: bool,
+    /// Typed as a plain word among plain words (no operator, sign, modifier or field, not in
+    /// brackets, in a query without `AND` or `OR` at its top): a search may rank paragraphs
+    /// holding only some of such words after those holding them all (`crate::plain`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub loose: bool,
 }
 
 /// A phrase to match in the text.

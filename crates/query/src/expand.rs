@@ -127,6 +127,7 @@ mod tests {
             prefix: false,
             fuzzy: None,
             exact: false,
+            loose: false,
         });
         let (node, made) = expand(&word);
         assert!(matches!(node, Node::Any(ref v) if v.len() == 5), "{node:?}");

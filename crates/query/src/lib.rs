@@ -5,6 +5,7 @@ pub mod analysis;
 pub mod ast;
 pub mod citation;
 pub mod expand;
+pub mod plain;
 pub mod rank;
 pub mod search;
 pub mod snippet;
@@ -18,7 +19,7 @@ use ofsearch_schema::schema::RECORD_REPORT;
 use ofsearch_schema::{register_tokenizers, Fields, SCHEMA_VERSION, VERSION_FILE};
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, TermQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery};
 
 pub use search::{Boosts, FacetCount, Filters, SearchRequest, Sort};
 use tantivy::columnar::{Column, StrColumn};
@@ -115,13 +116,27 @@ pub struct Hit {
     /// Grouped by report: the report's number of matching paragraphs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report_matches: Option<u64>,
+    /// Plain words: the paragraph holds some of the words, not all (ranked after the counted
+    /// matches, not counted in `total`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub partial: bool,
+    /// Why it ranks where it does, when the request asks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explain: Option<Explain>,
 }
 
 /// A request compiled for the index.
 pub struct Compiled {
-    /// The tantivy query: paragraphs, filters, boilerplate excluded or not, and the ranking
-    /// boosts.
+    /// The tantivy query of the counted matches: paragraphs, filters, boilerplate excluded or
+    /// not, and the ranking signals.
     pub query: rank::Ranked,
+    /// Plain words: the paragraphs with some but not all of the words, ranked after `query`'s
+    /// (`plain` module), unless the request asks for every word.
+    pub partial: Option<rank::Ranked>,
+    /// Plain words: how they were read.
+    pub plain: Option<plain::PlainReading>,
+    /// Plain words: each word and its query, to say which a paragraph holds.
+    pub words: Vec<(String, Box<dyn Query>)>,
     /// The query searched for, after `expand`.
     pub node: ast::Node,
     /// The rewrites `expand` made.
@@ -199,8 +214,18 @@ pub struct SearchResponse {
     pub parsed: ast::Node,
     /// With `expand`: each word or phrase rewritten, and what it was searched as.
     pub expanded: Vec<expand::Expansion>,
-    /// Matching paragraphs (exact).
+    /// Plain words: how they were read (the words searched for, the stop words left out, how
+    /// many a partial match needs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plain: Option<plain::PlainReading>,
+    /// Matching paragraphs (exact): for plain words, those with every word. Facets and
+    /// `reports` count the same paragraphs.
     pub total: u64,
+    /// Plain words: paragraphs with some of the words but not all (at least
+    /// `plain.at_least`), ranked after the `total`; counted when the page reaches them, else
+    /// absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partial: Option<u64>,
     /// Reports with at least one matching paragraph.
     pub reports: u64,
     /// Time taken, in milliseconds.
@@ -324,8 +349,8 @@ impl Searcher {
         })
     }
 
-    /// Compiles a request and its parsed query into one tantivy query (expanding it first if
-    /// asked).
+    /// Compiles a request and its parsed query into tantivy queries (expanding it first if
+    /// asked): the counted matches, and for plain words the partial matches ranked after them.
     pub fn compile(
         &self,
         request: &SearchRequest,
@@ -336,48 +361,106 @@ impl Searcher {
         } else {
             (node.clone(), Vec::new())
         };
-        let f = &self.fields;
+        let plain = plain::Plain::read(&node);
+        let node = plain.as_ref().map_or(node, plain::Plain::every_word);
+        let mut compiler = self.compiler(request)?;
+        let filters = compiler.filters(&request.filters)?;
+        let boilerplate =
+            request.include_boilerplate || asks_for_boilerplate(&node, &request.filters);
+        let matched = vec![(Occur::Must, compiler.node(&node)?)];
+        let boosts = &request.boosts;
+        // Ranking only: headings that hold the query's words, and plain words found together.
+        let section = match compiler.section(&node) {
+            Some(section) if boosts.section > 0.0 => {
+                Some(Box::new(BoostQuery::new(section, boosts.section)) as Box<dyn Query>)
+            }
+            _ => None,
+        };
+        let proximity = match plain.as_ref().and_then(|p| compiler.proximity(p)) {
+            Some(pairs) if boosts.proximity > 0.0 => {
+                Some(Box::new(BoostQuery::new(pairs, boosts.proximity)) as Box<dyn Query>)
+            }
+            _ => None,
+        };
+        let ranked = |matched: Vec<(Occur, Box<dyn Query>)>| rank::Ranked {
+            matched: self.matched(boilerplate, matched, &filters),
+            section: section.as_ref().map(|q| q.box_clone()),
+            proximity: proximity.as_ref().map(|q| q.box_clone()),
+            priors: boosts.priors.then_some(self.fields.text),
+        };
+        let query = ranked(matched);
+        let mut words = Vec::new();
+        let mut partial = None;
+        if let Some(plain) = &plain {
+            for word in &plain.words {
+                words.push((
+                    word.text.clone(),
+                    compiler.node(&ast::Node::Word(word.clone()))?,
+                ));
+            }
+            if !request.all_words && plain.at_least() > 0 {
+                let mut parts = Vec::new();
+                for part in &plain.required {
+                    parts.push((Occur::Must, compiler.node(part)?));
+                }
+                let some = words.iter().map(|(_, q)| (Occur::Should, q.box_clone()));
+                let all = words.iter().map(|(_, q)| (Occur::Must, q.box_clone()));
+                parts.push((
+                    Occur::Must,
+                    Box::new(BooleanQuery::with_minimum_required_clauses(
+                        some.collect(),
+                        plain.at_least(),
+                    )),
+                ));
+                parts.push((Occur::MustNot, Box::new(BooleanQuery::new(all.collect()))));
+                partial = Some(ranked(parts));
+            }
+        }
+        let highlight = highlight_for(&node, request.exact);
+        Ok(Compiled {
+            query,
+            partial,
+            plain: plain.map(|p| p.reading()),
+            words,
+            node,
+            expanded,
+            highlight,
+        })
+    }
+
+    fn compiler(&self, request: &SearchRequest) -> Result<search::Compiler<'_>, QueryError> {
         let tokenizers = self.index.tokenizers();
         let analyzer = |name: &str| {
             tokenizers
                 .get(name)
                 .ok_or_else(|| QueryError::Filter(format!("tokenizer {name} is not registered")))
         };
-        let mut compiler = search::Compiler {
-            fields: f,
+        Ok(search::Compiler {
+            fields: &self.fields,
             names: &self.names,
             stemmed: analyzer(ofsearch_schema::tokenizer::STEMMED)?,
             exact: analyzer(ofsearch_schema::tokenizer::EXACT)?,
             all_exact: request.exact,
-        };
-        let mut clauses = search::base(
-            f,
-            request.include_boilerplate || asks_for_boilerplate(&node, &request.filters),
-        );
-        clauses.push((Occur::Must, compiler.node(&node)?));
-        for filter in compiler.filters(&request.filters)? {
-            clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(filter, 0.0))));
-        }
-        // Ranking only: headings that hold the query's words, and judgement text, score more.
-        let section = if request.boosts.section > 0.0 {
-            compiler
-                .section(&node)
-                .map(|section| Box::new(BoostQuery::new(section, request.boosts.section)) as _)
-        } else {
-            None
-        };
-        let query = rank::Ranked {
-            matched: Box::new(BooleanQuery::new(clauses)),
-            section,
-            judgement: request.boosts.judgement.max(0.0),
-        };
-        let highlight = highlight_for(&node, request.exact);
-        Ok(Compiled {
-            query,
-            node,
-            expanded,
-            highlight,
         })
+    }
+
+    /// The query matching `parts` among paragraph records (boilerplate excluded unless asked
+    /// for) under the request's filters (unscored).
+    fn matched(
+        &self,
+        include_boilerplate: bool,
+        parts: Vec<(Occur, Box<dyn Query>)>,
+        filters: &[Box<dyn Query>],
+    ) -> Box<dyn Query> {
+        let mut clauses = search::base(&self.fields, include_boilerplate);
+        clauses.extend(parts);
+        for filter in filters {
+            clauses.push((
+                Occur::Must,
+                Box::new(ConstScoreQuery::new(filter.box_clone(), 0.0)),
+            ));
+        }
+        Box::new(BooleanQuery::new(clauses))
     }
 
     /// Every paragraph matching a request, in the request's order (relevance or date), not
@@ -399,22 +482,15 @@ impl Searcher {
             Sort::Relevance => searcher
                 .search(&compiled.query, &top.order_by_score())
                 .map_err(QueryError::from)?,
-            Sort::Newest | Sort::Oldest => {
-                let order = if request.sort == Sort::Newest {
-                    tantivy::Order::Desc
-                } else {
-                    tantivy::Order::Asc
-                };
-                searcher
-                    .search(
-                        &compiled.query,
-                        &top.order_by_fast_field::<u64>("date", order),
-                    )
-                    .map_err(QueryError::from)?
-                    .into_iter()
-                    .map(|(_, address)| (0.0, address))
-                    .collect()
-            }
+            Sort::Newest | Sort::Oldest => searcher
+                .search(
+                    &compiled.query,
+                    &top.order_by_fast_field::<u64>("date", date_order(request.sort)),
+                )
+                .map_err(QueryError::from)?
+                .into_iter()
+                .map(|(_, address)| (0.0, address))
+                .collect(),
         };
         let mut reader = HitReader::new(&self.fields, &searcher);
         for (score, address) in &addresses {
@@ -427,7 +503,8 @@ impl Searcher {
 
     /// Runs a search for an already parsed query: the page of hits (or of reports, grouped),
     /// the exact total, the number of matching reports and the facet counts over every match,
-    /// all from one pass over the matches.
+    /// all from one pass over the matches; then, for plain words, the partial matches that
+    /// fill the page once the counted matches run out (ranked by relevance, not grouped).
     pub fn run(
         &self,
         request: &SearchRequest,
@@ -435,8 +512,6 @@ impl Searcher {
     ) -> Result<SearchResponse, QueryError> {
         let started = std::time::Instant::now();
         let compiled = self.compile(request, node)?;
-        let (query, node, expanded) = (&compiled.query, &compiled.node, compiled.expanded);
-        let f = &self.fields;
         let searcher = self.reader.searcher();
         // The page of hits, unless grouped by report (then the page is of reports).
         let page = if request.group_by_report {
@@ -447,66 +522,97 @@ impl Searcher {
         let top = TopDocs::with_limit(page.max(1)).and_offset(request.offset);
         let pass = (Count, search::MatchCollector);
         let (top, (total, (facets, reports))) = match request.sort {
-            Sort::Relevance => {
-                let (top, rest) = searcher.search(query, &(top.order_by_score(), pass))?;
-                (top, rest)
-            }
+            Sort::Relevance => searcher.search(&compiled.query, &(top.order_by_score(), pass))?,
             Sort::Newest | Sort::Oldest => {
-                let order = if request.sort == Sort::Newest {
-                    tantivy::Order::Desc
-                } else {
-                    tantivy::Order::Asc
-                };
                 let (top, rest) = searcher.search(
-                    query,
-                    &(top.order_by_fast_field::<u64>("date", order), pass),
+                    &compiled.query,
+                    &(
+                        top.order_by_fast_field::<u64>("date", date_order(request.sort)),
+                        pass,
+                    ),
                 )?;
                 let top = top.into_iter().map(|(_, address)| (0.0, address)).collect();
                 (top, rest)
             }
         };
-        let mut hits = Vec::new();
-        let mut reader = HitReader::new(f, &searcher);
-        if request.group_by_report {
-            let mut groups: Vec<(u64, search::ReportMatches)> =
-                reports.clone().into_iter().collect();
-            let mut dated = Vec::with_capacity(groups.len());
-            for (id, m) in groups.drain(..) {
-                let date = reader.number(m.best, "date").unwrap_or(0);
-                dated.push((id, m, date));
-            }
-            dated.sort_by(|a, b| match request.sort {
-                Sort::Relevance => {
-                    b.1.best_score
-                        .total_cmp(&a.1.best_score)
-                        .then_with(|| a.0.cmp(&b.0))
-                }
-                Sort::Newest => b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)),
-                Sort::Oldest => a.2.cmp(&b.2).then_with(|| a.0.cmp(&b.0)),
-            });
-            for (_, m, _) in dated.into_iter().skip(request.offset).take(request.limit) {
-                let mut hit = reader.hit(m.best, m.best_score)?;
-                hit.report_matches = Some(m.count);
-                hit.snippet = snippet::to_html(&hit.fragments(&compiled.highlight));
-                hits.push(hit);
-            }
+        let mut page: Vec<(f32, DocAddress, Option<u64>)> = if request.group_by_report {
+            self.report_page(&searcher, request, &reports)
         } else {
-            for (score, address) in top.into_iter().take(request.limit) {
-                let mut hit = reader.hit(address, score)?;
-                hit.snippet = snippet::to_html(&hit.fragments(&compiled.highlight));
-                hits.push(hit);
+            let top = top.into_iter().take(request.limit);
+            top.map(|(score, address)| (score, address, None)).collect()
+        };
+        let counted = page.len();
+        let mut partial_total = None;
+        if let Some(partial) = &compiled.partial {
+            let end = request.offset.saturating_add(request.limit);
+            if !request.group_by_report && request.sort == Sort::Relevance && total < end {
+                let want = request.limit - counted;
+                let skip = request.offset.saturating_sub(total);
+                let top = TopDocs::with_limit(want.max(1)).and_offset(skip);
+                let (top, count) = searcher.search(partial, &(top.order_by_score(), Count))?;
+                partial_total = Some(count as u64);
+                page.extend(top.into_iter().take(want).map(|(s, a)| (s, a, None)));
             }
+        }
+        let explainer = if request.explain {
+            Some(Explainer::new(&searcher, &compiled)?)
+        } else {
+            None
+        };
+        let mut reader = HitReader::new(&self.fields, &searcher);
+        let mut hits = Vec::with_capacity(page.len());
+        for (i, (score, address, report_matches)) in page.into_iter().enumerate() {
+            let mut hit = reader.hit(address, score)?;
+            hit.report_matches = report_matches;
+            hit.partial = i >= counted;
+            hit.snippet = snippet::to_html(&hit.fragments(&compiled.highlight));
+            if let Some(explainer) = &explainer {
+                hit.explain = Some(explainer.explain(address, hit.partial)?);
+            }
+            hits.push(hit);
         }
         Ok(SearchResponse {
             query: request.query.clone(),
-            parsed: node.clone(),
-            expanded,
+            parsed: compiled.node,
+            expanded: compiled.expanded,
+            plain: compiled.plain,
             total: total as u64,
+            partial: partial_total,
             reports: reports.len() as u64,
             took_ms: started.elapsed().as_secs_f64() * 1000.0,
             hits,
             facets: search::facet_counts(&facets),
         })
+    }
+
+    /// The page of reports (grouped): each report's best match and its number of matches, in
+    /// the request's order.
+    fn report_page(
+        &self,
+        searcher: &tantivy::Searcher,
+        request: &SearchRequest,
+        reports: &search::Reports,
+    ) -> Vec<(f32, DocAddress, Option<u64>)> {
+        let mut reader = HitReader::new(&self.fields, searcher);
+        let mut dated: Vec<(u64, search::ReportMatches, u64)> = reports
+            .iter()
+            .map(|(&id, m)| (id, *m, reader.number(m.best, "date").unwrap_or(0)))
+            .collect();
+        dated.sort_by(|a, b| match request.sort {
+            Sort::Relevance => {
+                b.1.best_score
+                    .total_cmp(&a.1.best_score)
+                    .then_with(|| a.0.cmp(&b.0))
+            }
+            Sort::Newest => b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)),
+            Sort::Oldest => a.2.cmp(&b.2).then_with(|| a.0.cmp(&b.0)),
+        });
+        dated
+            .into_iter()
+            .skip(request.offset)
+            .take(request.limit)
+            .map(|(_, m, _)| (m.best_score, m.best, Some(m.count)))
+            .collect()
     }
 
     /// Every indexed report's metadata (as the indexer recorded it), ordered by source path.
@@ -535,6 +641,122 @@ impl Searcher {
                 .cmp(b["source"].as_str().unwrap_or_default())
         });
         Ok(reports)
+    }
+}
+
+/// Newest first or oldest first, as tantivy orders a fast field.
+fn date_order(sort: Sort) -> tantivy::Order {
+    if sort == Sort::Oldest {
+        tantivy::Order::Asc
+    } else {
+        tantivy::Order::Desc
+    }
+}
+
+/// Why a hit ranks where it does.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Explain {
+    /// What of the query the paragraph holds: "every word", "3 of 4 words" (plain words), or
+    /// "the query".
+    pub matched: String,
+    /// Plain words the paragraph does not hold.
+    pub missing: Vec<String>,
+    /// The parts of the score (`rank` module): BM25, section, proximity, priors.
+    #[serde(flatten)]
+    pub signals: rank::Signals,
+}
+
+impl Explain {
+    /// One line for a terminal: `every word; BM25 7.21 + section 0.80 + proximity 3.10, x 1
+    /// (judgement) x 1 (64 words)`.
+    pub fn line(&self, kind: &str) -> String {
+        let s = &self.signals;
+        let mut line = format!("{}; BM25 {:.2}", self.matched, s.bm25);
+        if !self.missing.is_empty() {
+            line = format!(
+                "{} (not: {}); BM25 {:.2}",
+                self.matched,
+                self.missing.join(", "),
+                s.bm25
+            );
+        }
+        if s.section > 0.0 {
+            line.push_str(&format!(" + section {:.2}", s.section));
+        }
+        if s.proximity > 0.0 {
+            line.push_str(&format!(" + words together {:.2}", s.proximity));
+        }
+        line.push_str(&format!(
+            ", x {} ({kind}) x {:.2} ({} words) = {:.2}",
+            trim_float(s.kind_prior),
+            s.length_prior,
+            s.words,
+            s.score()
+        ));
+        line
+    }
+}
+
+fn trim_float(x: f32) -> String {
+    let text = format!("{x:.2}");
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// Explains hits: the ranked queries' weights, and the plain words' (unscored), built once per
+/// request.
+struct Explainer<'a> {
+    searcher: &'a tantivy::Searcher,
+    counted: rank::RankedWeight,
+    partial: Option<rank::RankedWeight>,
+    words: Vec<(String, Box<dyn tantivy::query::Weight>)>,
+}
+
+impl<'a> Explainer<'a> {
+    fn new(searcher: &'a tantivy::Searcher, compiled: &Compiled) -> Result<Self, QueryError> {
+        use tantivy::query::EnableScoring;
+        let scoring = EnableScoring::enabled_from_searcher(searcher);
+        let partial = match &compiled.partial {
+            Some(query) => Some(query.ranked_weight(scoring)?),
+            None => None,
+        };
+        let mut words = Vec::new();
+        for (text, query) in &compiled.words {
+            let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
+            words.push((text.clone(), weight));
+        }
+        Ok(Explainer {
+            searcher,
+            counted: compiled.query.ranked_weight(scoring)?,
+            partial,
+            words,
+        })
+    }
+
+    fn explain(&self, address: DocAddress, partial: bool) -> Result<Explain, QueryError> {
+        use tantivy::DocSet;
+        let reader = self.searcher.segment_reader(address.segment_ord);
+        let weight = match (&self.partial, partial) {
+            (Some(weight), true) => weight,
+            _ => &self.counted,
+        };
+        let signals = weight.signals(reader, address.doc_id)?;
+        let mut missing = Vec::new();
+        for (text, weight) in &self.words {
+            if weight.scorer(reader, 1.0)?.seek(address.doc_id) != address.doc_id {
+                missing.push(text.clone());
+            }
+        }
+        let n = self.words.len();
+        let matched = match (n, missing.len()) {
+            (0, _) => "the query".to_string(),
+            (_, 0) => "every word".to_string(),
+            (n, m) => format!("{} of {n} words", n - m),
+        };
+        Ok(Explain {
+            matched,
+            missing,
+            signals,
+        })
     }
 }
 
@@ -663,6 +885,8 @@ impl<'a> HitReader<'a> {
             snippet: String::new(),
             citation: String::new(),
             report_matches: None,
+            partial: false,
+            explain: None,
         }
         .cited())
     }

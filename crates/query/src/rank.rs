@@ -1,31 +1,95 @@
-//! Ranking boosts that add to a match's score without widening or re-walking the match.
+//! Ranking: what adds to or scales a match's score without widening or re-walking the match.
 //!
-//! A search's score is the BM25 of its query over the paragraph text, plus two boosts: the BM25
-//! of the query's words in the section headings (weighted), and a constant for judgement
-//! paragraphs. Written as `Should` clauses beside the match, tantivy unions them: the section
-//! clause's phrases are checked on every paragraph whose heading has the words, and the
-//! judgement clause walks every judgement paragraph's posting, matches or not (at 1 GB that
-//! was a third of the time of a filtered phrase search). [`Ranked`] instead walks only the
-//! matches: for each match it asks the section scorer about that one document
-//! ([`DocSet::seek_danger`]), and reads the paragraph's kind from its fast column.
+//! A match's score is
+//!
+//! ```text
+//! (BM25 of the query over the text + section + proximity) x kind prior x length prior
+//! ```
+//!
+//! - **section**: the BM25 of the query's words in the section headings (weighted);
+//! - **proximity**: for plain words typed next to each other, the BM25 of each pair as a
+//!   phrase (with room for the stop words typed between them), so that `special guardianship`
+//!   ranks the phrase first (weighted);
+//! - **kind prior** ([`kind_prior`]): the inspectors' findings (judgement, summary and
+//!   recommendations text) count in full, background (context sections, cover lines and other
+//!   untagged text, boilerplate) at half;
+//! - **length prior** ([`length_prior`]): a paragraph shorter than a typical sentence
+//!   ([`FULL_LENGTH`] words) counts as the square root of its share of one, so that a
+//!   statistics line or a fragment, which BM25 favours for its shortness, does not outrank a
+//!   finding.
+//!
+//! Written as `Should` clauses beside the match, tantivy would union them: the section
+//! clause's phrases checked on every paragraph whose heading has the words (at 1 GB a third of
+//! the time of a filtered phrase search). [`Ranked`] instead walks only the matches: for each
+//! match it asks the section and proximity scorers about that one document
+//! ([`DocSet::seek_danger`]), and reads the paragraph's kind from its fast column and its
+//! length from the text's field norms.
 
 use std::fmt;
 
+use serde::{Deserialize, Serialize};
 use tantivy::columnar::Column;
+use tantivy::fieldnorm::FieldNormReader;
 use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
+use tantivy::schema::Field;
 use tantivy::{DocId, DocSet, Score, SeekDangerResult, SegmentReader, TantivyError, Term};
 
 use ofsearch_schema::Kind;
 
-/// A query whose matches are those of `matched`, scored as `matched` plus the score of
-/// `section` where it also matches, plus `judgement` for judgement paragraphs.
+/// Paragraphs of this many words or more carry their whole score (about one sentence).
+pub const FULL_LENGTH: u32 = 25;
+
+/// The share of the score a paragraph of `words` words keeps: `sqrt(words / FULL_LENGTH)`,
+/// at most 1.
+pub fn length_prior(words: u32) -> Score {
+    (words.clamp(1, FULL_LENGTH) as Score / FULL_LENGTH as Score).sqrt()
+}
+
+/// The share of the score a paragraph of kind `kind` keeps: 1 for the inspectors' findings
+/// (judgement, summary, recommendations), 1/2 for background (context, other, boilerplate).
+pub fn kind_prior(kind: Kind) -> Score {
+    match kind {
+        Kind::Judgement | Kind::Summary | Kind::Recommendations => 1.0,
+        Kind::Context | Kind::Other | Kind::Boilerplate => 0.5,
+    }
+}
+
+/// A query whose matches are those of `matched`, scored as `matched` plus the scores of
+/// `section` and `proximity` where they also match, times the priors.
 pub struct Ranked {
     /// What matches, and its score.
     pub matched: Box<dyn Query>,
     /// Added to the score where it matches too; never adds matches.
     pub section: Option<Box<dyn Query>>,
-    /// Added to the score of paragraphs of kind `judgement`; 0 for none.
-    pub judgement: Score,
+    /// Added to the score where it matches too; never adds matches.
+    pub proximity: Option<Box<dyn Query>>,
+    /// The kind and length priors, the length read from this text field's norms; `None` for
+    /// none.
+    pub priors: Option<Field>,
+}
+
+/// Why a match scores what it scores: the parts of [`Ranked`]'s formula for one paragraph.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Signals {
+    /// BM25 of the query over the paragraph text (with the query's own boosts).
+    pub bm25: Score,
+    /// BM25 of the query's words in the section headings, weighted.
+    pub section: Score,
+    /// BM25 of adjacent plain words found together, weighted.
+    pub proximity: Score,
+    /// The kind prior applied (1 when priors are off).
+    pub kind_prior: Score,
+    /// The paragraph's length in words (as the index's field norms record it).
+    pub words: u32,
+    /// The length prior applied (1 when priors are off).
+    pub length_prior: Score,
+}
+
+impl Signals {
+    /// The score these signals make.
+    pub fn score(&self) -> Score {
+        (self.bm25 + self.section + self.proximity) * self.kind_prior * self.length_prior
+    }
 }
 
 impl Clone for Ranked {
@@ -33,7 +97,8 @@ impl Clone for Ranked {
         Ranked {
             matched: self.matched.box_clone(),
             section: self.section.as_ref().map(|query| query.box_clone()),
-            judgement: self.judgement,
+            proximity: self.proximity.as_ref().map(|query| query.box_clone()),
+            priors: self.priors,
         }
     }
 }
@@ -43,66 +108,126 @@ impl fmt::Debug for Ranked {
         f.debug_struct("Ranked")
             .field("matched", &self.matched)
             .field("section", &self.section)
-            .field("judgement", &self.judgement)
+            .field("proximity", &self.proximity)
+            .field("priors", &self.priors)
             .finish()
+    }
+}
+
+impl Ranked {
+    /// The weight, for callers that explain single documents ([`RankedWeight::signals`]).
+    pub fn ranked_weight(
+        &self,
+        enable_scoring: EnableScoring<'_>,
+    ) -> tantivy::Result<RankedWeight> {
+        let optional = |query: &Option<Box<dyn Query>>| -> tantivy::Result<_> {
+            match query {
+                Some(query) => Ok(Some(query.weight(enable_scoring)?)),
+                None => Ok(None),
+            }
+        };
+        Ok(RankedWeight {
+            matched: self.matched.weight(enable_scoring)?,
+            section: optional(&self.section)?,
+            proximity: optional(&self.proximity)?,
+            priors: self.priors,
+        })
     }
 }
 
 impl Query for Ranked {
     fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        let matched = self.matched.weight(enable_scoring)?;
         if !enable_scoring.is_scoring_enabled() {
-            return Ok(matched);
+            return self.matched.weight(enable_scoring);
         }
-        let section = match &self.section {
-            Some(query) => Some(query.weight(enable_scoring)?),
-            None => None,
-        };
-        Ok(Box::new(RankedWeight {
-            matched,
-            section,
-            judgement: self.judgement,
-        }))
+        Ok(Box::new(self.ranked_weight(enable_scoring)?))
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
         self.matched.query_terms(visitor);
-        if let Some(section) = &self.section {
-            section.query_terms(visitor);
+        for extra in [&self.section, &self.proximity].into_iter().flatten() {
+            extra.query_terms(visitor);
         }
     }
 }
 
-struct RankedWeight {
+/// The weight of a [`Ranked`] query.
+pub struct RankedWeight {
     matched: Box<dyn Weight>,
     section: Option<Box<dyn Weight>>,
-    judgement: Score,
+    proximity: Option<Box<dyn Weight>>,
+    priors: Option<Field>,
+}
+
+/// The priors of one segment: each kind ordinal's factor, and the text's field norms.
+struct SegmentPriors {
+    kinds: Column<u64>,
+    /// By kind ordinal.
+    factors: Vec<Score>,
+    norms: FieldNormReader,
+}
+
+impl SegmentPriors {
+    fn open(reader: &SegmentReader, text: Field) -> tantivy::Result<Option<SegmentPriors>> {
+        let Some(column) = reader.fast_fields().str("kind")? else {
+            return Ok(None);
+        };
+        let mut factors = vec![1.0; column.num_terms()];
+        for &kind in Kind::ALL {
+            if let Some(ord) = column.dictionary().term_ord(kind.as_str())? {
+                if let Some(slot) = factors.get_mut(ord as usize) {
+                    *slot = kind_prior(kind);
+                }
+            }
+        }
+        Ok(Some(SegmentPriors {
+            kinds: column.ords().clone(),
+            factors,
+            norms: reader.get_fieldnorms_reader(text)?,
+        }))
+    }
+
+    /// The kind prior, the length in words and the length prior of `doc`.
+    fn of(&self, doc: DocId) -> (Score, u32, Score) {
+        let kind = self
+            .kinds
+            .first(doc)
+            .and_then(|ord| self.factors.get(ord as usize).copied())
+            .unwrap_or(1.0);
+        let words = self.norms.fieldnorm(doc);
+        (kind, words, length_prior(words))
+    }
 }
 
 impl RankedWeight {
     fn ranked_scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<RankedScorer> {
-        let matched = self.matched.scorer(reader, boost)?;
-        let section = match &self.section {
-            Some(weight) => Some(Lookup::new(weight.scorer(reader, boost)?)),
-            None => None,
-        };
-        let judgement = if self.judgement == 0.0 {
-            None
-        } else {
-            match reader.fast_fields().str("kind")? {
-                Some(column) => column
-                    .dictionary()
-                    .term_ord(Kind::Judgement.as_str())?
-                    .map(|ord| (column.ords().clone(), ord)),
-                None => None,
+        let lookup = |weight: &Option<Box<dyn Weight>>| -> tantivy::Result<Option<Lookup>> {
+            match weight {
+                Some(weight) => Ok(Some(Lookup::new(weight.scorer(reader, boost)?))),
+                None => Ok(None),
             }
         };
+        let priors = match self.priors {
+            Some(text) => SegmentPriors::open(reader, text)?,
+            None => None,
+        };
         Ok(RankedScorer {
-            matched,
-            section,
-            judgement,
-            judgement_boost: self.judgement * boost,
+            matched: self.matched.scorer(reader, boost)?,
+            section: lookup(&self.section)?,
+            proximity: lookup(&self.proximity)?,
+            priors,
         })
+    }
+
+    /// The signals behind the score of `doc`, which must match.
+    pub fn signals(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Signals> {
+        let mut scorer = self.ranked_scorer(reader, 1.0)?;
+        if scorer.seek(doc) != doc {
+            return Err(TantivyError::InvalidArgument(format!(
+                "document #({doc}) does not match"
+            )));
+        }
+        Ok(scorer.signals(doc))
     }
 }
 
@@ -113,20 +238,16 @@ impl Weight for RankedWeight {
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
         let matched = self.matched.explain(reader, doc)?;
-        let mut scorer = self.ranked_scorer(reader, 1.0)?;
-        if scorer.seek(doc) != doc {
-            return Err(TantivyError::InvalidArgument(format!(
-                "document #({doc}) does not match"
-            )));
-        }
-        let (section, judgement) = scorer.boosts(doc);
+        let signals = self.signals(reader, doc)?;
         let mut explanation = Explanation::new(
-            "match + section headings + judgement paragraph",
-            matched.value() + section + judgement,
+            "(match + section headings + proximity) x kind prior x length prior",
+            signals.score(),
         );
         explanation.add_detail(matched);
-        explanation.add_const("section headings", section);
-        explanation.add_const("judgement paragraph", judgement);
+        explanation.add_const("section headings", signals.section);
+        explanation.add_const("proximity", signals.proximity);
+        explanation.add_const("kind prior", signals.kind_prior);
+        explanation.add_const("length prior", signals.length_prior);
         Ok(explanation)
     }
 
@@ -188,23 +309,33 @@ impl Lookup {
 struct RankedScorer {
     matched: Box<dyn Scorer>,
     section: Option<Lookup>,
-    judgement: Option<(Column<u64>, u64)>,
-    judgement_boost: Score,
+    proximity: Option<Lookup>,
+    priors: Option<SegmentPriors>,
 }
 
 impl RankedScorer {
-    /// The section and judgement boosts of `doc`, the current match.
-    fn boosts(&mut self, doc: DocId) -> (Score, Score) {
-        let section = self
-            .section
-            .as_mut()
-            .and_then(|lookup| lookup.score(doc))
-            .unwrap_or(0.0);
-        let judgement = match &self.judgement {
-            Some((ords, ord)) if ords.first(doc) == Some(*ord) => self.judgement_boost,
-            _ => 0.0,
+    /// The signals of `doc`, the current match.
+    fn signals(&mut self, doc: DocId) -> Signals {
+        let extra = |lookup: &mut Option<Lookup>| {
+            lookup
+                .as_mut()
+                .and_then(|lookup| lookup.score(doc))
+                .unwrap_or(0.0)
         };
-        (section, judgement)
+        let section = extra(&mut self.section);
+        let proximity = extra(&mut self.proximity);
+        let (kind_prior, words, length_prior) = match &self.priors {
+            Some(priors) => priors.of(doc),
+            None => (1.0, 0, 1.0),
+        };
+        Signals {
+            bm25: self.matched.score(),
+            section,
+            proximity,
+            kind_prior,
+            words,
+            length_prior,
+        }
     }
 }
 
@@ -237,45 +368,31 @@ impl DocSet for RankedScorer {
 impl Scorer for RankedScorer {
     fn score(&mut self) -> Score {
         let doc = self.matched.doc();
-        let (section, judgement) = self.boosts(doc);
-        self.matched.score() + section + judgement
+        self.signals(doc).score()
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashMap;
     use std::path::Path;
 
     use tantivy::collector::{Count, TopDocs};
-    use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, TermQuery};
-    use tantivy::schema::IndexRecordOption;
+    use tantivy::DocAddress;
 
     use super::*;
     use crate::{SearchRequest, Searcher};
 
-    /// The same ranking written as tantivy clauses: the match, and the boosts as `Should`
-    /// clauses beside it (what `Ranked` replaced).
-    fn as_clauses(searcher: &Searcher, ranked: &Ranked) -> BooleanQuery {
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> =
-            vec![(Occur::Must, ranked.matched.box_clone())];
-        if let Some(section) = &ranked.section {
-            clauses.push((Occur::Should, section.box_clone()));
-        }
-        clauses.push((
-            Occur::Should,
-            Box::new(ConstScoreQuery::new(
-                Box::new(TermQuery::new(
-                    Term::from_field_text(searcher.fields.kind, Kind::Judgement.as_str()),
-                    IndexRecordOption::Basic,
-                )),
-                ranked.judgement,
-            )),
-        ));
-        BooleanQuery::new(clauses)
+    /// Every match's score by address, searching `query` alone.
+    fn scores(searcher: &tantivy::Searcher, query: &dyn Query) -> HashMap<DocAddress, Score> {
+        let n = searcher.search(query, &Count).expect("count").max(1);
+        let top = TopDocs::with_limit(n).order_by_score();
+        let hits = searcher.search(query, &top).expect("search");
+        hits.into_iter().map(|(s, a)| (a, s)).collect()
     }
 
     #[test]
-    fn scores_and_matches_equal_the_boosts_as_should_clauses() {
+    fn scores_are_the_formula_of_the_signals_searched_alone() {
         let dir = tempfile::TempDir::new().expect("temp dir");
         let index = dir.path().join("idx");
         let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus/samples");
@@ -285,12 +402,13 @@ mod tests {
         let queries = [
             "\"care leavers\"",
             "adoption",
+            "looked after children placement stability",
             "safeguarding AND (children OR young) NOT \"looked after\"",
             "\"child protection\"~2 plans",
             "leav*",
             "health year:[2007 TO 2013]",
         ];
-        let mut with_section = 0;
+        let (mut with_section, mut with_proximity, mut short) = (0, 0, 0);
         for query in queries {
             let request = SearchRequest {
                 query: query.to_string(),
@@ -298,50 +416,62 @@ mod tests {
             };
             let node = searcher.parse(&request).expect("parses");
             let ranked = searcher.compile(&request, &node).expect("compiles").query;
-            assert!(ranked.judgement > 0.0, "{query}");
-            with_section += usize::from(ranked.section.is_some());
-            let reference = as_clauses(&searcher, &ranked);
-            let count = tantivy_searcher.search(&ranked, &Count).expect("count");
-            assert!(count > 0, "{query} matches nothing in the samples");
-            assert_eq!(
-                count,
-                tantivy_searcher.search(&reference, &Count).expect("count"),
-                "{query}"
-            );
-            let top = TopDocs::with_limit(count).order_by_score();
-            let got = tantivy_searcher.search(&ranked, &top).expect("search");
-            let want = tantivy_searcher.search(&reference, &top).expect("search");
-            let scores = |hits: &[(Score, tantivy::DocAddress)]| {
-                let mut by_doc: Vec<_> = hits.iter().map(|(s, a)| (*a, *s)).collect();
-                by_doc.sort_by_key(|(a, _)| (a.segment_ord, a.doc_id));
-                by_doc
+            let got = scores(&tantivy_searcher, &ranked);
+            assert!(!got.is_empty(), "{query} matches nothing in the samples");
+            let matched = scores(&tantivy_searcher, ranked.matched.as_ref());
+            assert_eq!(got.len(), matched.len(), "{query}: the same matches");
+            let alone = |q: &Option<Box<dyn Query>>| {
+                q.as_ref()
+                    .map(|q| scores(&tantivy_searcher, q.as_ref()))
+                    .unwrap_or_default()
             };
-            for ((got_doc, got_score), (want_doc, want_score)) in
-                scores(&got).into_iter().zip(scores(&want))
-            {
-                assert_eq!(got_doc, want_doc, "{query}");
-                assert!(
-                    (got_score - want_score).abs() < 1e-4,
-                    "{query}: {got_score} vs {want_score}"
-                );
+            let (section, proximity) = (alone(&ranked.section), alone(&ranked.proximity));
+            let weight = ranked
+                .ranked_weight(EnableScoring::enabled_from_searcher(&tantivy_searcher))
+                .expect("weight");
+            for (address, score) in &got {
+                let reader = tantivy_searcher.segment_reader(address.segment_ord);
+                let signals = weight.signals(reader, address.doc_id).expect("signals");
+                let kind = reader
+                    .fast_fields()
+                    .str("kind")
+                    .expect("column")
+                    .and_then(|c| {
+                        let ord = c.ords().first(address.doc_id)?;
+                        let mut name = String::new();
+                        c.ord_to_str(ord, &mut name).ok()?;
+                        name.parse::<Kind>().ok()
+                    })
+                    .expect("kind");
+                let words = reader
+                    .get_fieldnorms_reader(searcher.fields.text)
+                    .expect("norms")
+                    .fieldnorm(address.doc_id);
+                let want = (matched[address]
+                    + section.get(address).copied().unwrap_or(0.0)
+                    + proximity.get(address).copied().unwrap_or(0.0))
+                    * kind_prior(kind)
+                    * length_prior(words);
+                assert!((score - want).abs() < 1e-3, "{query}: {score} vs {want}");
+                assert!((signals.score() - score).abs() < 1e-3, "{query}: signals");
+                let explained = weight.explain(reader, address.doc_id).expect("explains");
+                assert!((explained.value() - score).abs() < 1e-3, "{query}: explain");
+                with_section += usize::from(signals.section > 0.0);
+                with_proximity += usize::from(signals.proximity > 0.0);
+                short += usize::from(signals.length_prior < 1.0);
             }
-            // `explain` adds up to the score.
-            let (score, address) = got[0];
-            let explained = ranked
-                .weight(tantivy::query::EnableScoring::enabled_from_searcher(
-                    &tantivy_searcher,
-                ))
-                .expect("weight")
-                .explain(
-                    tantivy_searcher.segment_reader(address.segment_ord),
-                    address.doc_id,
-                )
-                .expect("explains");
-            assert!((explained.value() - score).abs() < 1e-4, "{query}");
         }
-        assert!(
-            with_section >= 4,
-            "the section boost was tried {with_section} times"
-        );
+        assert!(with_section > 0 && with_proximity > 0 && short > 0);
+    }
+
+    #[test]
+    fn priors_favour_findings_and_sentences() {
+        assert_eq!(length_prior(FULL_LENGTH), 1.0);
+        assert_eq!(length_prior(200), 1.0);
+        assert!((length_prior(FULL_LENGTH / 4) - 0.48).abs() < 0.01);
+        assert!(length_prior(0) > 0.0);
+        assert!(kind_prior(Kind::Judgement) > kind_prior(Kind::Context));
+        assert_eq!(kind_prior(Kind::Summary), 1.0);
+        assert_eq!(kind_prior(Kind::Other), 0.5);
     }
 }

@@ -209,6 +209,36 @@ impl Compiler<'_> {
         }
     }
 
+    /// The proximity query of plain words: each pair of adjacent words as a phrase, the stop
+    /// words typed between them kept as gaps, with a slop of one more word (scored, for
+    /// ranking only), if there is a pair.
+    pub fn proximity(&mut self, plain: &crate::plain::Plain) -> Option<Box<dyn Query>> {
+        let field = self.text_field(false);
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for &(i, j, between) in &plain.pairs {
+            let (Some(a), Some(b)) = (plain.words.get(i), plain.words.get(j)) else {
+                continue;
+            };
+            let field = if a.exact || b.exact {
+                self.fields.text_exact
+            } else {
+                field
+            };
+            let mut terms = self.terms(field, &a.text);
+            let next = terms.last().map_or(0, |(p, _)| p + 1) + between as usize;
+            let second = self.terms(field, &b.text);
+            if terms.is_empty() || second.is_empty() {
+                continue;
+            }
+            terms.extend(second.into_iter().map(|(p, t)| (p + next, t)));
+            clauses.push((
+                Occur::Should,
+                Box::new(PhraseQuery::new_with_offset_and_slop(terms, 1)),
+            ));
+        }
+        (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
+    }
+
     /// A query over the section headings for the positive words and phrases of `node`
     /// (scored, for ranking only), if any.
     pub fn section(&mut self, node: &Node) -> Option<Box<dyn Query>> {
@@ -767,26 +797,35 @@ pub struct SearchRequest {
     pub limit: usize,
     /// One row per report (its best paragraph and its count of matching paragraphs).
     pub group_by_report: bool,
-    /// Ranking weights added to the text's BM25 score.
+    /// Ranking signals besides BM25 over the text (`crate::rank`).
     pub boosts: Boosts,
+    /// Plain words: list only paragraphs with every word, not those with some of them after
+    /// (`crate::plain`).
+    pub all_words: bool,
+    /// Say on each hit why it ranks where it does ([`crate::Explain`]).
+    pub explain: bool,
 }
 
-/// Tunable ranking: besides BM25 over the paragraph text, a paragraph scores more when its
-/// section headings hold the query's words, and when it is judgement text.
+/// Tunable ranking (`crate::rank`): besides BM25 over the paragraph text, a paragraph scores
+/// more when its section headings hold the query's words and when plain words typed together
+/// stand together in it, and the kind and length priors scale the score.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Boosts {
     /// Weight of BM25 over the section path (headings) for the query's words; 0 turns it off.
     pub section: f32,
-    /// Score added to judgement paragraphs (the inspectors' findings); 0 turns it off.
-    pub judgement: f32,
+    /// Weight of BM25 of adjacent plain words as phrases; 0 turns it off.
+    pub proximity: f32,
+    /// The kind and length priors (findings before background, sentences before fragments).
+    pub priors: bool,
 }
 
 impl Default for Boosts {
     fn default() -> Self {
         Boosts {
             section: 0.5,
-            judgement: 0.5,
+            proximity: 1.0,
+            priors: true,
         }
     }
 }
@@ -805,6 +844,8 @@ impl Default for SearchRequest {
             limit: 10,
             group_by_report: false,
             boosts: Boosts::default(),
+            all_words: false,
+            explain: false,
         }
     }
 }

@@ -532,6 +532,15 @@ fn push_flat(parts: &mut Vec<Node>, node: Node, and: bool) {
     }
 }
 
+/// Makes the loose words of `node` (itself, or the parts of an `All`) required.
+fn tighten(node: &mut Node) {
+    match node {
+        Node::Word(w) => w.loose = false,
+        Node::All(parts) => parts.iter_mut().for_each(tighten),
+        _ => {}
+    }
+}
+
 fn single_or(mut parts: Vec<Node>, make: fn(Vec<Node>) -> Node) -> Node {
     if parts.len() == 1 {
         if let Some(only) = parts.pop() {
@@ -580,11 +589,16 @@ impl Parser<'_> {
             self.expect_operand(&op)?;
             push_flat(&mut parts, self.and_expr(depth)?, false);
         }
+        if parts.len() > 1 {
+            // `OR` at the top: Boolean logic, no plain words.
+            parts.iter_mut().for_each(tighten);
+        }
         Ok(single_or(parts, Node::Any))
     }
 
     fn and_expr(&mut self, depth: usize) -> Result<Node, SyntaxError> {
         let mut parts = Vec::new();
+        let mut written_and = false;
         push_flat(&mut parts, self.unary(depth)?, true);
         while let Some(t) = self.peek().cloned() {
             match t.tok {
@@ -592,10 +606,15 @@ impl Parser<'_> {
                 Tok::And => {
                     self.pos += 1;
                     self.expect_operand(&t)?;
+                    written_and = true;
                 }
                 _ => {}
             }
             push_flat(&mut parts, self.unary(depth)?, true);
+        }
+        if written_and {
+            // A written `AND` asks for Boolean logic: every word is required.
+            parts.iter_mut().for_each(tighten);
         }
         Ok(single_or(parts, Node::All))
     }
@@ -649,7 +668,17 @@ impl Parser<'_> {
                     clause
                 })
             }
-            _ => self.clause(depth),
+            _ => {
+                // A bare word at the top of the query, without modifiers, may be loose.
+                let bare = depth == 0 && matches!(t.tok, Tok::Word(_));
+                Ok(match self.clause(depth)? {
+                    Node::Word(mut w) if bare && !w.prefix && w.fuzzy.is_none() && !w.exact => {
+                        w.loose = true;
+                        Node::Word(w)
+                    }
+                    other => other,
+                })
+            }
         }
     }
 
@@ -791,6 +820,7 @@ impl Parser<'_> {
             prefix: mods.star.is_some(),
             fuzzy,
             exact,
+            loose: false,
         });
         self.boosted(word, mods)
     }
@@ -1011,15 +1041,17 @@ fn plain(chars: &[char]) -> Node {
             match word.as_str() {
                 "NOT" => negate = true,
                 "AND" | "OR" | "TO" => {}
-                _ => emit(
-                    Node::Word(Word {
-                        text: word,
-                        prefix: false,
-                        fuzzy: None,
-                        exact: false,
-                    }),
-                    &mut negate,
-                ),
+                _ => {
+                    let loose = !negate;
+                    emit(
+                        Node::Word(Word {
+                            text: word,
+                            loose,
+                            ..Word::default()
+                        }),
+                        &mut negate,
+                    )
+                }
             }
             i = end;
         } else {
@@ -1060,9 +1092,8 @@ fn plain_field(chars: &[char], prefix: Prefix, at: usize) -> Option<(Node, usize
         }),
         Prefix::Exact | Prefix::Text => Node::Word(Word {
             text,
-            prefix: false,
-            fuzzy: None,
             exact: prefix == Prefix::Exact,
+            ..Word::default()
         }),
     };
     Some((node, end))
@@ -1327,9 +1358,40 @@ mod tests {
                 text: "leavers".into(),
                 prefix: false,
                 fuzzy: None,
-                exact: false
+                exact: false,
+                loose: true,
             }
         );
+    }
+
+    /// The loose words of a parsed query, in order.
+    fn loose(node: &Node) -> Vec<String> {
+        match node {
+            Node::Word(w) if w.loose => vec![w.text.clone()],
+            Node::All(parts) | Node::Any(parts) => parts.iter().flat_map(loose).collect(),
+            Node::Not(inner) | Node::Boost(inner, _) => loose(inner),
+            _ => Vec::new(),
+        }
+    }
+
+    #[test]
+    fn plain_words_at_the_top_are_loose() {
+        let strict = |q: &str| loose(&parse(q).expect(q));
+        assert_eq!(strict("drift and delay"), ["drift", "and", "delay"]);
+        assert_eq!(strict("\"care leavers\" staying put"), ["staying", "put"]);
+        assert_eq!(
+            strict("+drift delay -permanence leav* neglect~1 exact:care x^2 (a b) grade:good"),
+            ["delay"]
+        );
+        assert_eq!(strict("NOT drift delay"), ["delay"]);
+        // Written operators ask for Boolean logic.
+        assert!(strict("drift AND delay").is_empty());
+        assert!(strict("drift && delay permanence").is_empty());
+        assert!(strict("drift OR delay").is_empty());
+        assert!(strict("a b OR c d").is_empty());
+        // The lenient fallback reads plain words as loose, exclusions not.
+        let lenient = |q: &str| loose(&parse_lenient(q));
+        assert_eq!(lenient("drift \"delay -permanence ("), ["drift", "delay"]);
     }
 
     #[test]

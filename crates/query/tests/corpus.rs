@@ -30,6 +30,7 @@ fn word(text: &str) -> Node {
         prefix: false,
         fuzzy: None,
         exact: false,
+        loose: false,
     })
 }
 

@@ -140,10 +140,28 @@ fn searches() {
         .iter()
         .any(|h| h.text.contains(PAGE_BREAK_PHRASE)));
 
-    // All words must match; nothing matches nothing.
-    let and = searcher.search("communication xylophone", 10).expect("and");
-    assert_eq!(and.total, 0);
-    assert!(and.hits.is_empty());
+    // Plain words: none of the counted matches lacks a word; the paragraphs with some of them
+    // follow, counted apart and marked.
+    let some = searcher
+        .search("communication xylophone", 10)
+        .expect("some");
+    assert_eq!(some.total, 0);
+    assert!(!some.hits.is_empty());
+    assert!(some.hits.iter().all(|h| h.partial));
+    assert!(some.partial.is_some_and(|n| n >= some.hits.len() as u64));
+    // Asked for every word, or with a written AND, nothing matches.
+    let every = searcher
+        .search_request(&ofsearch_query::SearchRequest {
+            query: "communication xylophone".into(),
+            all_words: true,
+            ..Default::default()
+        })
+        .expect("every word");
+    assert_eq!((every.total, every.hits.len(), every.partial), (0, 0, None));
+    let and = searcher
+        .search("communication AND xylophone", 10)
+        .expect("and");
+    assert_eq!((and.total, and.hits.len(), and.partial), (0, 0, None));
     let none = searcher.search("xylophone", 10).expect("none");
     assert_eq!((none.total, none.hits.len()), (0, 0));
 
