@@ -2,3 +2,4 @@
 //! `scripts/compare` share (`src/bin/ofs-harness.rs`, `src/bin/bare-tantivy.rs`).
 
 pub mod compare;
+pub mod relevance;

@@ -6,6 +6,8 @@ judging (relevance/RULES.md).
 
 Rankers (each gives its top `--depth` paragraphs):
   ofsearch        the query as typed, `ofsearch search --format json` (the current ranking)
+  ofsearch-noprox, ofsearch-nopriors, ofsearch-all-words
+                  the same with one signal off (--boost-proximity 0, --no-priors, --all-words)
   ofsearch-bm25   the query's words ORed, plain BM25 over ofsearch's index (boosts off)
   fts5-or         SQLite FTS5 bm25 over the paragraph file, the words ORed (porter stemming)
   fts5-and        SQLite FTS5 bm25, every word required (its default)
@@ -31,6 +33,11 @@ ROOT = Path(__file__).resolve().parents[2]
 TARGET = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
 WORK = TARGET / "relevance"
 RANKERS = ["ofsearch", "ofsearch-bm25", "fts5-or", "fts5-and"]
+VARIANT_FLAGS = {
+    "ofsearch-noprox": ["--boost-proximity", "0"],
+    "ofsearch-nopriors": ["--no-priors"],
+    "ofsearch-all-words": ["--all-words"],
+}
 
 
 def binary(name: str) -> Path:
@@ -88,7 +95,7 @@ def ofsearch(index: Path, query: str, depth: int, extra=()) -> list[str]:
 def ofsearch_bm25(index: Path, query: str, depth: int) -> list[str]:
     texts, filters = split_query(query)
     q = "(" + " OR ".join(texts) + ")" + "".join(f" {f}:{v}" for f, v in filters)
-    return ofsearch(index, q, depth, ["--boost-section", "0", "--boost-judgement", "0"])
+    return ofsearch(index, q, depth, ["--boost-section", "0", "--boost-proximity", "0", "--no-priors"])
 
 
 class Fts5:
@@ -149,7 +156,9 @@ def judged() -> dict:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--depth", type=int, default=20)
-    ap.add_argument("--ranker", action="append", choices=RANKERS)
+    ap.add_argument("--ranker", action="append", choices=RANKERS + list(VARIANT_FLAGS))
+    ap.add_argument("--unjudged-only", action="store_true",
+                    help="write only the paragraphs not yet judged")
     ap.add_argument("--out", default=str(WORK / "pool"))
     ap.add_argument("--extra-run", action="append", default=[],
                     help="a JSON file {query id: [keys]} to pool as well (a new ranker)")
@@ -173,6 +182,8 @@ def main() -> int:
         for r in rankers:
             if r == "ofsearch":
                 keys = ofsearch(index, q["query"], args.depth)
+            elif r in VARIANT_FLAGS:
+                keys = ofsearch(index, q["query"], args.depth, VARIANT_FLAGS[r])
             elif r == "ofsearch-bm25":
                 keys = ofsearch_bm25(index, q["query"], args.depth)
             else:
@@ -192,6 +203,8 @@ def main() -> int:
             items.append({"key": k, "authority": p["authority"], "year": p["year"],
                           "type": p["report_type"], "kind": p["kind"], "section": p["section"],
                           "text": p["text"], "judged": grade})
+        if args.unjudged_only:
+            items = [i for i in items if i["judged"] is None]
         json.dump({"id": q["id"], "query": q["query"], "need": q["need"], "paragraphs": items},
                   open(out_dir / f"{q['id']}.json", "w"), indent=1)
         new = sum(1 for i in items if i["judged"] is None)

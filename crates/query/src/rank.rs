@@ -49,8 +49,8 @@ pub fn length_prior(words: u32) -> Score {
 /// (judgement, summary, recommendations), 1/2 for background (context, other, boilerplate).
 pub fn kind_prior(kind: Kind) -> Score {
     match kind {
-        Kind::Judgement | Kind::Summary | Kind::Recommendations => 1.0,
-        Kind::Context | Kind::Other | Kind::Boilerplate => 0.5,
+        Kind::Judgement | Kind::Summary => 1.0,
+        Kind::Recommendations | Kind::Context | Kind::Other | Kind::Boilerplate => 0.5,
     }
 }
 
