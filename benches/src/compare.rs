@@ -50,7 +50,7 @@ pub struct SpecFilters {
 pub struct QuerySpec {
     /// Unique name.
     pub name: String,
-    /// Query class: `term`, `phrase`, `phrase+filters+facets`, `boolean`, `prefix`.
+    /// Query class: `term`, `phrase`, `phrase+filters+facets`, `boolean`, `prefix`, `plain`.
     pub class: String,
     /// Clauses that must all match.
     #[serde(default)]

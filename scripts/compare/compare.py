@@ -36,7 +36,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
-CLASSES = ["term", "phrase", "phrase+filters+facets", "boolean", "prefix"]
+CLASSES = ["term", "phrase", "phrase+filters+facets", "boolean", "prefix", "plain"]
 ALL_ENGINES = ["ofsearch", "tantivy", "lucene", "fts5", "xapian", "ripgrep"]
 FACET_FIELDS = ["authority", "region", "year", "report_type", "area", "grade", "kind"]
 TAGS = ["authority", "region", "report_type", "area", "grade", "kind"]

@@ -7,7 +7,10 @@
 //!    variable, an empty variable meaning unset, `./ofsearch-index` as the default;
 //! 4. the JSON contracts of `reports --format json`, `search --format json` and `index --json`;
 //! 5. the phrase cut by a page break in the 2013 Hartlepool sample is found through `search`;
-//! 6. `search` builds a missing index from `./corpus` first, as the README says.
+//! 6. `search` builds a missing index from `./corpus` first, as the README says;
+//! 7. plain words: the stop words left out and the partial matches are said, partial hits are
+//!    marked, `--all-words` and a written `AND` list none, and `--explain` gives each hit's
+//!    signals adding up to its score.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -589,4 +592,74 @@ fn kwic_trend_and_compare() {
 
     let none = run(cwd, &["kwic", "xylophone", "--index", "idx"]);
     assert_eq!(code(&none), 1);
+}
+
+#[test]
+fn plain_words_partial_matches_and_explain() {
+    let dir = workdir();
+    let cwd = dir.path();
+    index(cwd);
+    // No paragraph holds every word: none is counted, the page holds partial matches.
+    let query = "communication of the xylophone";
+    let out = run(cwd, &["search", "--index", "idx", query, "--explain"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.starts_with("0 matching paragraphs"), "{text}");
+    assert!(
+        text.contains("counted: paragraphs with every word of communication, xylophone (not searched for: of, the)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("with at least 1 of the 2 words, ranked after them"),
+        "{text}"
+    );
+    assert!(text.contains("| some of the words"), "{text}");
+    assert!(
+        text.contains("why: 1 of 2 words (not: xylophone); BM25 "),
+        "{text}"
+    );
+
+    let out = run(
+        cwd,
+        &[
+            "search",
+            "--index",
+            "idx",
+            query,
+            "--format",
+            "json",
+            "--explain",
+        ],
+    );
+    let response = json(&out);
+    assert_eq!(response["total"], 0);
+    assert!(response["partial"].as_u64().is_some_and(|n| n > 0));
+    assert_eq!(
+        response["plain"]["dropped"],
+        serde_json::json!(["of", "the"])
+    );
+    for hit in response["hits"].as_array().expect("hits") {
+        assert_eq!(hit["partial"], true);
+        let e = &hit["explain"];
+        let parts = e["bm25"].as_f64().unwrap_or(0.0)
+            + e["section"].as_f64().unwrap_or(0.0)
+            + e["proximity"].as_f64().unwrap_or(0.0);
+        let score = parts
+            * e["kind_prior"].as_f64().unwrap_or(0.0)
+            * e["length_prior"].as_f64().unwrap_or(0.0);
+        let got = hit["score"].as_f64().unwrap_or(0.0);
+        assert!(
+            (score - got).abs() < 1e-3 * got.max(1.0),
+            "{score} vs {got}"
+        );
+    }
+
+    // Every word only, or a written AND: nothing.
+    for args in [
+        vec!["search", "--index", "idx", query, "--all-words"],
+        vec!["search", "--index", "idx", "communication AND xylophone"],
+    ] {
+        let out = run(cwd, &args);
+        assert_eq!(code(&out), 1, "{args:?}: {}", stdout(&out));
+    }
 }

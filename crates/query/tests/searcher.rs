@@ -214,3 +214,62 @@ fn reports_are_listed_once_by_source() {
     assert_eq!(sif["year"], 2013);
     assert_eq!(sif["overall_grade"], "good");
 }
+
+#[test]
+fn plain_words_count_every_word_and_rank_some_after() {
+    let (_dir, searcher, _) = built();
+    let plain = "communication and services for children";
+    let every = searcher
+        .search("communication AND services AND children", 10)
+        .expect("boolean");
+    assert!(every.total < 1000);
+    // The counted matches, facets included, are the paragraphs with every word; the stop
+    // words are not searched for.
+    let page = searcher.search(plain, 10).expect("plain");
+    assert_eq!(page.total, every.total);
+    assert_eq!(page.reports, every.reports);
+    assert_eq!(page.facets, every.facets);
+    let reading = page.plain.as_ref().expect("read as plain words");
+    assert_eq!(reading.words, ["communication", "services", "children"]);
+    assert_eq!(reading.dropped, ["and", "for"]);
+    assert_eq!(reading.at_least, 2);
+    // A page reaching past them holds the partial matches, counted exactly: at least two of
+    // the three words, not all three.
+    let all = searcher.search(plain, 1000).expect("plain");
+    let counted = all.hits.iter().filter(|h| !h.partial).count() as u64;
+    assert_eq!(counted, every.total);
+    assert!(all.hits[..counted as usize].iter().all(|h| !h.partial));
+    let two = searcher
+        .search(
+            "(communication services) OR (communication children) OR (services children)",
+            10,
+        )
+        .expect("two of three");
+    assert_eq!(all.partial, Some(two.total - every.total));
+    assert!(two.total > every.total);
+    assert_eq!(
+        all.hits.len() as u64,
+        (every.total + two.total - every.total).min(1000)
+    );
+    // Paging into the partial matches continues the same list.
+    let next = searcher
+        .search_request(&ofsearch_query::SearchRequest {
+            query: plain.into(),
+            offset: counted as usize + 2,
+            limit: 3,
+            ..Default::default()
+        })
+        .expect("page");
+    let texts = |hits: &[ofsearch_query::Hit]| -> Vec<String> {
+        hits.iter().map(|h| h.text.clone()).collect()
+    };
+    let from = counted as usize + 2;
+    assert_eq!(texts(&next.hits), texts(&all.hits[from..from + 3]));
+    // Quotes and signs keep their meaning: the phrase is required in every hit.
+    let quoted = searcher.search("\"day time services\" communication xylophone", 50);
+    let quoted = quoted.expect("quoted");
+    assert!(quoted
+        .hits
+        .iter()
+        .all(|h| h.text.to_lowercase().contains("day time services")));
+}
