@@ -334,6 +334,11 @@ pub fn parse(text: &str, source: &str, bytes: &[u8], authorities: &AuthorityTabl
             None if judged_section => Kind::Judgement,
             None => default_kind,
         };
+        // An annual assessment letter's "Areas for further improvement" state the weaknesses it
+        // found, the other half of its summary beside "Strengths": findings, not actions.
+        if kind == Kind::Recommendations && report_type == ReportType::ChildrenServicesAssessment {
+            kind = Kind::Summary;
+        }
         if let Some(j) = row {
             area_canonical = j.area_canonical;
             area_printed = j.area.clone();

@@ -376,16 +376,18 @@ impl Searcher {
             }
             _ => None,
         };
-        let proximity = match plain.as_ref().and_then(|p| compiler.proximity(p)) {
-            Some(pairs) if boosts.proximity > 0.0 => {
-                Some(Box::new(BoostQuery::new(pairs, boosts.proximity)) as Box<dyn Query>)
-            }
-            _ => None,
+        let proximity: Vec<Box<dyn Query>> = match &plain {
+            Some(plain) if boosts.proximity > 0.0 => compiler
+                .proximity(plain)
+                .into_iter()
+                .map(|pair| Box::new(BoostQuery::new(pair, boosts.proximity)) as Box<dyn Query>)
+                .collect(),
+            _ => Vec::new(),
         };
         let ranked = |matched: Vec<(Occur, Box<dyn Query>)>| rank::Ranked {
             matched: self.matched(boilerplate, matched, &filters),
             section: section.as_ref().map(|q| q.box_clone()),
-            proximity: proximity.as_ref().map(|q| q.box_clone()),
+            proximity: proximity.iter().map(|q| q.box_clone()).collect(),
             priors: boosts.priors.then_some(self.fields.text),
         };
         let query = ranked(matched);
@@ -478,13 +480,23 @@ impl Searcher {
             .search(&compiled.query, &Count)
             .map_err(QueryError::from)?;
         let top = TopDocs::with_limit(total.max(1));
+        // The same order as `run`'s: the first phase, its best re-ranked with proximity.
+        let first = compiled.query.first_phase();
         let addresses: Vec<(f32, tantivy::DocAddress)> = match request.sort {
-            Sort::Relevance => searcher
-                .search(&compiled.query, &top.order_by_score())
-                .map_err(QueryError::from)?,
+            Sort::Relevance => {
+                let mut ranked = searcher
+                    .search(&first, &top.order_by_score())
+                    .map_err(QueryError::from)?;
+                if !compiled.query.proximity.is_empty() {
+                    let rest = ranked.split_off(ranked.len().min(rank::RERANK_WINDOW));
+                    ranked = rescore(&searcher, &compiled.query, ranked)?;
+                    ranked.extend(rest);
+                }
+                ranked
+            }
             Sort::Newest | Sort::Oldest => searcher
                 .search(
-                    &compiled.query,
+                    &first,
                     &top.order_by_fast_field::<u64>("date", date_order(request.sort)),
                 )
                 .map_err(QueryError::from)?
@@ -519,13 +531,28 @@ impl Searcher {
         } else {
             request.limit
         };
-        let top = TopDocs::with_limit(page.max(1)).and_offset(request.offset);
+        // Proximity re-ranks the best of the first phase (`rank::RERANK_WINDOW`).
+        let rerank = request.sort == Sort::Relevance && !compiled.query.proximity.is_empty();
+        let first = compiled.query.first_phase();
+        let top = if rerank && page > 0 {
+            TopDocs::with_limit(rerank_window(request.offset, page))
+        } else {
+            TopDocs::with_limit(page.max(1)).and_offset(request.offset)
+        };
         let pass = (Count, search::MatchCollector);
         let (top, (total, (facets, reports))) = match request.sort {
-            Sort::Relevance => searcher.search(&compiled.query, &(top.order_by_score(), pass))?,
+            Sort::Relevance => {
+                let (top, rest) = searcher.search(&first, &(top.order_by_score(), pass))?;
+                if rerank && page > 0 {
+                    let top = rescore(&searcher, &compiled.query, top)?;
+                    (top.into_iter().skip(request.offset).collect(), rest)
+                } else {
+                    (top, rest)
+                }
+            }
             Sort::Newest | Sort::Oldest => {
                 let (top, rest) = searcher.search(
-                    &compiled.query,
+                    &first,
                     &(
                         top.order_by_fast_field::<u64>("date", date_order(request.sort)),
                         pass,
@@ -548,8 +575,19 @@ impl Searcher {
             if !request.group_by_report && request.sort == Sort::Relevance && total < end {
                 let want = request.limit - counted;
                 let skip = request.offset.saturating_sub(total);
-                let top = TopDocs::with_limit(want.max(1)).and_offset(skip);
-                let (top, count) = searcher.search(partial, &(top.order_by_score(), Count))?;
+                let top = if rerank {
+                    TopDocs::with_limit(rerank_window(skip, want))
+                } else {
+                    TopDocs::with_limit(want.max(1)).and_offset(skip)
+                };
+                let first = partial.first_phase();
+                let (top, count) = searcher.search(&first, &(top.order_by_score(), Count))?;
+                let top = if rerank {
+                    let top = rescore(&searcher, partial, top)?;
+                    top.into_iter().skip(skip).collect()
+                } else {
+                    top
+                };
                 partial_total = Some(count as u64);
                 page.extend(top.into_iter().take(want).map(|(s, a)| (s, a, None)));
             }
@@ -642,6 +680,37 @@ impl Searcher {
         });
         Ok(reports)
     }
+}
+
+/// How many of the first phase's best proximity re-ranks for a page of `limit` after `offset`.
+fn rerank_window(offset: usize, limit: usize) -> usize {
+    rank::RERANK_WINDOW.max(offset.saturating_add(limit)).max(1)
+}
+
+/// `top`, the best of the first phase, with what proximity adds to their scores (the whole of
+/// `query`'s score), ordered by that score (ties by address).
+fn rescore(
+    searcher: &tantivy::Searcher,
+    query: &rank::Ranked,
+    top: Vec<(f32, DocAddress)>,
+) -> Result<Vec<(f32, DocAddress)>, QueryError> {
+    use tantivy::query::EnableScoring;
+    let weight = query.proximity_weight(EnableScoring::enabled_from_searcher(searcher))?;
+    let mut by_segment: std::collections::BTreeMap<u32, Vec<usize>> = Default::default();
+    for (i, (_, address)) in top.iter().enumerate() {
+        by_segment.entry(address.segment_ord).or_default().push(i);
+    }
+    let mut out = top.clone();
+    for (segment, mut at) in by_segment {
+        at.sort_by_key(|&i| top[i].1.doc_id);
+        let docs: Vec<tantivy::DocId> = at.iter().map(|&i| top[i].1.doc_id).collect();
+        let bonus = weight.bonus(searcher.segment_reader(segment), &docs)?;
+        for (i, bonus) in at.into_iter().zip(bonus) {
+            out[i].0 += bonus;
+        }
+    }
+    out.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    Ok(out)
 }
 
 /// Newest first or oldest first, as tantivy orders a fast field.

@@ -9,9 +9,10 @@
 //! - **section**: the BM25 of the query's words in the section headings (weighted);
 //! - **proximity**: for plain words typed next to each other, the BM25 of each pair as a
 //!   phrase (with room for the stop words typed between them), so that `special guardianship`
-//!   ranks the phrase first (weighted);
-//! - **kind prior** ([`kind_prior`]): the inspectors' findings (judgement, summary and
-//!   recommendations text) count in full, background (context sections, cover lines and other
+//!   ranks the phrase first (weighted); read in a second phase, for the best
+//!   [`RERANK_WINDOW`] paragraphs by the other signals only ([`Ranked::first_phase`]);
+//! - **kind prior** ([`kind_prior`]): the inspectors' findings (judgement and summary text)
+//!   count in full, the rest (recommendations, context sections, cover lines and other
 //!   untagged text, boilerplate) at half;
 //! - **length prior** ([`length_prior`]): a paragraph shorter than a typical sentence
 //!   ([`FULL_LENGTH`] words) counts as the square root of its share of one, so that a
@@ -21,8 +22,9 @@
 //! Written as `Should` clauses beside the match, tantivy would union them: the section
 //! clause's phrases checked on every paragraph whose heading has the words (at 1 GB a third of
 //! the time of a filtered phrase search). [`Ranked`] instead walks only the matches: for each
-//! match it asks the section and proximity scorers about that one document
-//! ([`DocSet::seek_danger`]), and reads the paragraph's kind from its fast column and its
+//! match it asks the section scorer and each word pair's phrase scorer about that one
+//! document ([`DocSet::seek_danger`]; the pairs apart, not as a union, whose seek would look
+//! for the next phrase match instead of answering about one document), and reads the paragraph's kind from its fast column and its
 //! length from the text's field norms.
 
 use std::fmt;
@@ -46,7 +48,9 @@ pub fn length_prior(words: u32) -> Score {
 }
 
 /// The share of the score a paragraph of kind `kind` keeps: 1 for the inspectors' findings
-/// (judgement, summary, recommendations), 1/2 for background (context, other, boilerplate).
+/// (judgement and summary text), 1/2 for the rest: recommendations (what should improve,
+/// named without what was found), background (context sections with their statistics, cover
+/// lines and other untagged text) and boilerplate.
 pub fn kind_prior(kind: Kind) -> Score {
     match kind {
         Kind::Judgement | Kind::Summary => 1.0,
@@ -61,8 +65,8 @@ pub struct Ranked {
     pub matched: Box<dyn Query>,
     /// Added to the score where it matches too; never adds matches.
     pub section: Option<Box<dyn Query>>,
-    /// Added to the score where it matches too; never adds matches.
-    pub proximity: Option<Box<dyn Query>>,
+    /// Each added to the score where it matches too; never add matches.
+    pub proximity: Vec<Box<dyn Query>>,
     /// The kind and length priors, the length read from this text field's norms; `None` for
     /// none.
     pub priors: Option<Field>,
@@ -97,7 +101,11 @@ impl Clone for Ranked {
         Ranked {
             matched: self.matched.box_clone(),
             section: self.section.as_ref().map(|query| query.box_clone()),
-            proximity: self.proximity.as_ref().map(|query| query.box_clone()),
+            proximity: self
+                .proximity
+                .iter()
+                .map(|query| query.box_clone())
+                .collect(),
             priors: self.priors,
         }
     }
@@ -114,7 +122,36 @@ impl fmt::Debug for Ranked {
     }
 }
 
+/// The best paragraphs by the other signals that proximity re-ranks (at least; a page that
+/// reaches further re-ranks as far as it reaches).
+pub const RERANK_WINDOW: usize = 100;
+
 impl Ranked {
+    /// The first phase: the same query without proximity, which is read only for the paragraphs
+    /// re-ranked ([`RankedWeight::rescore`]); reading the word pairs' positions for every match
+    /// cost a third more instructions on plain queries with tens of thousands of matches.
+    pub fn first_phase(&self) -> Ranked {
+        Ranked {
+            proximity: Vec::new(),
+            ..self.clone()
+        }
+    }
+
+    /// The weight of the second phase: the word pairs and the priors only.
+    pub fn proximity_weight(
+        &self,
+        enable_scoring: EnableScoring<'_>,
+    ) -> tantivy::Result<ProximityWeight> {
+        let mut pairs = Vec::with_capacity(self.proximity.len());
+        for pair in &self.proximity {
+            pairs.push(pair.weight(enable_scoring)?);
+        }
+        Ok(ProximityWeight {
+            pairs,
+            priors: self.priors,
+        })
+    }
+
     /// The weight, for callers that explain single documents ([`RankedWeight::signals`]).
     pub fn ranked_weight(
         &self,
@@ -126,10 +163,14 @@ impl Ranked {
                 None => Ok(None),
             }
         };
+        let mut proximity = Vec::with_capacity(self.proximity.len());
+        for pair in &self.proximity {
+            proximity.push(pair.weight(enable_scoring)?);
+        }
         Ok(RankedWeight {
             matched: self.matched.weight(enable_scoring)?,
             section: optional(&self.section)?,
-            proximity: optional(&self.proximity)?,
+            proximity,
             priors: self.priors,
         })
     }
@@ -145,7 +186,7 @@ impl Query for Ranked {
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
         self.matched.query_terms(visitor);
-        for extra in [&self.section, &self.proximity].into_iter().flatten() {
+        for extra in self.section.iter().chain(&self.proximity) {
             extra.query_terms(visitor);
         }
     }
@@ -155,8 +196,43 @@ impl Query for Ranked {
 pub struct RankedWeight {
     matched: Box<dyn Weight>,
     section: Option<Box<dyn Weight>>,
-    proximity: Option<Box<dyn Weight>>,
+    proximity: Vec<Box<dyn Weight>>,
     priors: Option<Field>,
+}
+
+/// The second phase of a [`Ranked`] query: what proximity adds to the best of the first.
+pub struct ProximityWeight {
+    pairs: Vec<Box<dyn Weight>>,
+    priors: Option<Field>,
+}
+
+impl ProximityWeight {
+    /// What proximity adds to the first phase's score of each of `docs`, matches of one
+    /// segment in increasing order: the pairs' scores times the priors (the score is linear in
+    /// them), read without scoring the match again.
+    pub fn bonus(&self, reader: &SegmentReader, docs: &[DocId]) -> tantivy::Result<Vec<Score>> {
+        let mut pairs = Vec::with_capacity(self.pairs.len());
+        for pair in &self.pairs {
+            pairs.push(Lookup::new(pair.scorer(reader, 1.0)?));
+        }
+        let priors = match self.priors {
+            Some(text) => SegmentPriors::open(reader, text)?,
+            None => None,
+        };
+        Ok(docs
+            .iter()
+            .map(|&doc| {
+                let sum: Score = pairs.iter_mut().filter_map(|l| l.score(doc)).sum();
+                match &priors {
+                    Some(priors) => {
+                        let (kind, _, length) = priors.of(doc);
+                        sum * kind * length
+                    }
+                    None => sum,
+                }
+            })
+            .collect())
+    }
 }
 
 /// The priors of one segment: each kind ordinal's factor, and the text's field norms.
@@ -211,10 +287,14 @@ impl RankedWeight {
             Some(text) => SegmentPriors::open(reader, text)?,
             None => None,
         };
+        let mut proximity = Vec::with_capacity(self.proximity.len());
+        for pair in &self.proximity {
+            proximity.push(Lookup::new(pair.scorer(reader, boost)?));
+        }
         Ok(RankedScorer {
             matched: self.matched.scorer(reader, boost)?,
             section: lookup(&self.section)?,
-            proximity: lookup(&self.proximity)?,
+            proximity,
             priors,
         })
     }
@@ -309,21 +389,23 @@ impl Lookup {
 struct RankedScorer {
     matched: Box<dyn Scorer>,
     section: Option<Lookup>,
-    proximity: Option<Lookup>,
+    proximity: Vec<Lookup>,
     priors: Option<SegmentPriors>,
 }
 
 impl RankedScorer {
     /// The signals of `doc`, the current match.
     fn signals(&mut self, doc: DocId) -> Signals {
-        let extra = |lookup: &mut Option<Lookup>| {
-            lookup
-                .as_mut()
-                .and_then(|lookup| lookup.score(doc))
-                .unwrap_or(0.0)
-        };
-        let section = extra(&mut self.section);
-        let proximity = extra(&mut self.proximity);
+        let section = self
+            .section
+            .as_mut()
+            .and_then(|lookup| lookup.score(doc))
+            .unwrap_or(0.0);
+        let proximity = self
+            .proximity
+            .iter_mut()
+            .filter_map(|lookup| lookup.score(doc))
+            .sum();
         let (kind_prior, words, length_prior) = match &self.priors {
             Some(priors) => priors.of(doc),
             None => (1.0, 0, 1.0),
@@ -420,12 +502,17 @@ mod tests {
             assert!(!got.is_empty(), "{query} matches nothing in the samples");
             let matched = scores(&tantivy_searcher, ranked.matched.as_ref());
             assert_eq!(got.len(), matched.len(), "{query}: the same matches");
-            let alone = |q: &Option<Box<dyn Query>>| {
-                q.as_ref()
-                    .map(|q| scores(&tantivy_searcher, q.as_ref()))
+            let alone = |q: Option<&Box<dyn Query>>| {
+                q.map(|q| scores(&tantivy_searcher, q.as_ref()))
                     .unwrap_or_default()
             };
-            let (section, proximity) = (alone(&ranked.section), alone(&ranked.proximity));
+            let section = alone(ranked.section.as_ref());
+            let mut proximity: HashMap<DocAddress, Score> = HashMap::new();
+            for pair in &ranked.proximity {
+                for (address, score) in alone(Some(pair)) {
+                    *proximity.entry(address).or_default() += score;
+                }
+            }
             let weight = ranked
                 .ranked_weight(EnableScoring::enabled_from_searcher(&tantivy_searcher))
                 .expect("weight");

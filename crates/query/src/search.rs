@@ -209,12 +209,12 @@ impl Compiler<'_> {
         }
     }
 
-    /// The proximity query of plain words: each pair of adjacent words as a phrase, the stop
+    /// The proximity queries of plain words: each pair of adjacent words as a phrase, the stop
     /// words typed between them kept as gaps, with a slop of one more word (scored, for
-    /// ranking only), if there is a pair.
-    pub fn proximity(&mut self, plain: &crate::plain::Plain) -> Option<Box<dyn Query>> {
+    /// ranking only).
+    pub fn proximity(&mut self, plain: &crate::plain::Plain) -> Vec<Box<dyn Query>> {
         let field = self.text_field(false);
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut pairs: Vec<Box<dyn Query>> = Vec::new();
         for &(i, j, between) in &plain.pairs {
             let (Some(a), Some(b)) = (plain.words.get(i), plain.words.get(j)) else {
                 continue;
@@ -231,12 +231,9 @@ impl Compiler<'_> {
                 continue;
             }
             terms.extend(second.into_iter().map(|(p, t)| (p + next, t)));
-            clauses.push((
-                Occur::Should,
-                Box::new(PhraseQuery::new_with_offset_and_slop(terms, 1)),
-            ));
+            pairs.push(Box::new(PhraseQuery::new_with_offset_and_slop(terms, 1)));
         }
-        (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
+        pairs
     }
 
     /// A query over the section headings for the positive words and phrases of `node`
