@@ -999,6 +999,9 @@ fn print_plain_reading(
         "  counted: paragraphs with every word of {}",
         plain.words.join(", ")
     );
+    if plain.required > 0 {
+        line.push_str(" and the rest of the query as written");
+    }
     if !plain.dropped.is_empty() {
         line.push_str(&format!(
             " (not searched for: {})",

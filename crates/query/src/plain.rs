@@ -58,6 +58,10 @@ pub struct PlainReading {
     /// How many of `words` a paragraph needs to be ranked after those with every word (0: no
     /// partial matches, fewer than two words).
     pub at_least: usize,
+    /// How many other parts (phrases, filters, signed or bracketed parts) every match, partial
+    /// or not, satisfies as written.
+    #[serde(default)]
+    pub required: usize,
 }
 
 impl Plain {
@@ -134,6 +138,7 @@ impl Plain {
             words: self.words.iter().map(|w| w.text.clone()).collect(),
             dropped: self.dropped.clone(),
             at_least: self.at_least(),
+            required: self.required.len(),
         }
     }
 }
