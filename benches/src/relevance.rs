@@ -109,6 +109,14 @@ impl Set {
             .max()
     }
 
+    /// Keeps only the judgements of paragraphs in `files` (file names): for an index of part of
+    /// the corpus.
+    pub fn restrict(&mut self, files: &std::collections::HashSet<String>) {
+        for judged in self.judgements.values_mut() {
+            judged.retain(|j| files.contains(&j.file));
+        }
+    }
+
     /// Every grade judged for a query, best first (the ideal ranking).
     pub fn ideal(&self, query: &str) -> Vec<u8> {
         let mut grades: Vec<u8> = self

@@ -34,6 +34,10 @@ struct Cli {
     /// Write every figure as JSON here
     #[arg(long)]
     json: Option<PathBuf>,
+    /// The index holds part of the corpus: judge only the paragraphs of its reports (and take
+    /// no run files, which rank the whole corpus)
+    #[arg(long, conflicts_with = "run")]
+    part: bool,
 }
 
 #[derive(Deserialize)]
@@ -116,8 +120,18 @@ fn print(out: &mut dyn Write, set: &Set, rankers: &[Ranker]) -> std::io::Result<
 
 fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    let set = Set::load(&cli.set)?;
+    let mut set = Set::load(&cli.set)?;
     let searcher = Searcher::open(&cli.index).context("opening the index")?;
+    if cli.part {
+        let files = searcher
+            .reports()?
+            .iter()
+            .filter_map(|r| r["source"].as_str())
+            .filter_map(|s| std::path::Path::new(s).file_name())
+            .map(|f| f.to_string_lossy().into_owned())
+            .collect();
+        set.restrict(&files);
+    }
     let mut rankers = Vec::new();
     for variant in &VARIANTS {
         rankers.push(evaluate(&set, variant.name, variant.about, |_, query| {
