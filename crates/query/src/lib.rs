@@ -125,6 +125,9 @@ pub struct Hit {
     pub explain: Option<Explain>,
 }
 
+/// What the counted pass gathers besides the page: the total, and the facets and reports.
+type CountedFruit = (usize, (search::FacetTally, search::Reports));
+
 /// A request compiled for the index.
 pub struct Compiled {
     /// The tantivy query of the counted matches: paragraphs, filters, boilerplate excluded or
@@ -143,6 +146,13 @@ pub struct Compiled {
     pub expanded: Vec<expand::Expansion>,
     /// The words to mark in snippets.
     pub highlight: snippet::Highlight,
+}
+
+impl Compiled {
+    /// Whether a second phase re-ranks by proximity (plain words typed side by side).
+    pub fn reranks(&self) -> bool {
+        !self.query.proximity.is_empty()
+    }
 }
 
 /// The words a query looks for, to mark in snippets: every word and phrase not under `NOT`.
@@ -487,7 +497,7 @@ impl Searcher {
                 let mut ranked = searcher
                     .search(&first, &top.order_by_score())
                     .map_err(QueryError::from)?;
-                if !compiled.query.proximity.is_empty() {
+                if compiled.reranks() {
                     let rest = ranked.split_off(ranked.len().min(rank::RERANK_WINDOW));
                     ranked = rescore(&searcher, &compiled.query, ranked)?;
                     ranked.extend(rest);
@@ -525,43 +535,7 @@ impl Searcher {
         let started = std::time::Instant::now();
         let compiled = self.compile(request, node)?;
         let searcher = self.reader.searcher();
-        // The page of hits, unless grouped by report (then the page is of reports).
-        let page = if request.group_by_report {
-            0
-        } else {
-            request.limit
-        };
-        // Proximity re-ranks the best of the first phase (`rank::RERANK_WINDOW`).
-        let rerank = request.sort == Sort::Relevance && !compiled.query.proximity.is_empty();
-        let first = compiled.query.first_phase();
-        let top = if rerank && page > 0 {
-            TopDocs::with_limit(rerank_window(request.offset, page))
-        } else {
-            TopDocs::with_limit(page.max(1)).and_offset(request.offset)
-        };
-        let pass = (Count, search::MatchCollector);
-        let (top, (total, (facets, reports))) = match request.sort {
-            Sort::Relevance => {
-                let (top, rest) = searcher.search(&first, &(top.order_by_score(), pass))?;
-                if rerank && page > 0 {
-                    let top = rescore(&searcher, &compiled.query, top)?;
-                    (top.into_iter().skip(request.offset).collect(), rest)
-                } else {
-                    (top, rest)
-                }
-            }
-            Sort::Newest | Sort::Oldest => {
-                let (top, rest) = searcher.search(
-                    &first,
-                    &(
-                        top.order_by_fast_field::<u64>("date", date_order(request.sort)),
-                        pass,
-                    ),
-                )?;
-                let top = top.into_iter().map(|(_, address)| (0.0, address)).collect();
-                (top, rest)
-            }
-        };
+        let (top, (total, (facets, reports))) = self.counted_pass(&searcher, request, &compiled)?;
         let mut page: Vec<(f32, DocAddress, Option<u64>)> = if request.group_by_report {
             self.report_page(&searcher, request, &reports)
         } else {
@@ -569,35 +543,116 @@ impl Searcher {
             top.map(|(score, address)| (score, address, None)).collect()
         };
         let counted = page.len();
-        let mut partial_total = None;
-        if let Some(partial) = &compiled.partial {
-            let end = request.offset.saturating_add(request.limit);
-            if !request.group_by_report && request.sort == Sort::Relevance && total < end {
-                let want = request.limit - counted;
-                let skip = request.offset.saturating_sub(total);
-                let top = if rerank {
-                    TopDocs::with_limit(rerank_window(skip, want))
+        let partial = self.partial_pass(&searcher, request, &compiled, total, &mut page)?;
+        let hits = self.hits(&searcher, request, &compiled, page, counted)?;
+        Ok(SearchResponse {
+            query: request.query.clone(),
+            parsed: compiled.node,
+            expanded: compiled.expanded,
+            plain: compiled.plain,
+            total: total as u64,
+            partial,
+            reports: reports.len() as u64,
+            took_ms: started.elapsed().as_secs_f64() * 1000.0,
+            hits,
+            facets: search::facet_counts(&facets),
+        })
+    }
+
+    /// The one pass over the counted matches: the page of hits (none when grouped), the exact
+    /// total, the facet counts and the matching reports. By relevance, the best of the first
+    /// phase are re-ranked with proximity (`rank::RERANK_WINDOW`).
+    fn counted_pass(
+        &self,
+        searcher: &tantivy::Searcher,
+        request: &SearchRequest,
+        compiled: &Compiled,
+    ) -> Result<(Vec<(f32, DocAddress)>, CountedFruit), QueryError> {
+        let page = if request.group_by_report {
+            0
+        } else {
+            request.limit
+        };
+        let rerank = page > 0 && request.sort == Sort::Relevance && compiled.reranks();
+        let first = compiled.query.first_phase();
+        let top = if rerank {
+            TopDocs::with_limit(rerank_window(request.offset, page))
+        } else {
+            TopDocs::with_limit(page.max(1)).and_offset(request.offset)
+        };
+        let pass = (Count, search::MatchCollector);
+        Ok(match request.sort {
+            Sort::Relevance => {
+                let (top, rest) = searcher.search(&first, &(top.order_by_score(), pass))?;
+                if rerank {
+                    let top = rescore(searcher, &compiled.query, top)?;
+                    (top.into_iter().skip(request.offset).collect(), rest)
                 } else {
-                    TopDocs::with_limit(want.max(1)).and_offset(skip)
-                };
-                let first = partial.first_phase();
-                let (top, count) = searcher.search(&first, &(top.order_by_score(), Count))?;
-                let top = if rerank {
-                    let top = rescore(&searcher, partial, top)?;
-                    top.into_iter().skip(skip).collect()
-                } else {
-                    top
-                };
-                partial_total = Some(count as u64);
-                page.extend(top.into_iter().take(want).map(|(s, a)| (s, a, None)));
+                    (top, rest)
+                }
             }
+            Sort::Newest | Sort::Oldest => {
+                let by_date = top.order_by_fast_field::<u64>("date", date_order(request.sort));
+                let (top, rest) = searcher.search(&first, &(by_date, pass))?;
+                let top = top.into_iter().map(|(_, address)| (0.0, address)).collect();
+                (top, rest)
+            }
+        })
+    }
+
+    /// Plain words: when the counted matches end before the page does, the page is filled with
+    /// the best partial matches, and they are counted (else `None`). Not when grouped by
+    /// report or sorted by date.
+    fn partial_pass(
+        &self,
+        searcher: &tantivy::Searcher,
+        request: &SearchRequest,
+        compiled: &Compiled,
+        total: usize,
+        page: &mut Vec<(f32, DocAddress, Option<u64>)>,
+    ) -> Result<Option<u64>, QueryError> {
+        let Some(partial) = &compiled.partial else {
+            return Ok(None);
+        };
+        let end = request.offset.saturating_add(request.limit);
+        if request.group_by_report || request.sort != Sort::Relevance || total >= end {
+            return Ok(None);
         }
+        let want = request.limit - page.len();
+        let skip = request.offset.saturating_sub(total);
+        let rerank = compiled.reranks();
+        let top = if rerank {
+            TopDocs::with_limit(rerank_window(skip, want))
+        } else {
+            TopDocs::with_limit(want.max(1)).and_offset(skip)
+        };
+        let first = partial.first_phase();
+        let (top, count) = searcher.search(&first, &(top.order_by_score(), Count))?;
+        let top = if rerank {
+            let top = rescore(searcher, partial, top)?;
+            top.into_iter().skip(skip).collect()
+        } else {
+            top
+        };
+        page.extend(top.into_iter().take(want).map(|(s, a)| (s, a, None)));
+        Ok(Some(count as u64))
+    }
+
+    /// The hits of a page, the first `counted` of them counted matches, the rest partial.
+    fn hits(
+        &self,
+        searcher: &tantivy::Searcher,
+        request: &SearchRequest,
+        compiled: &Compiled,
+        page: Vec<(f32, DocAddress, Option<u64>)>,
+        counted: usize,
+    ) -> Result<Vec<Hit>, QueryError> {
         let explainer = if request.explain {
-            Some(Explainer::new(&searcher, &compiled)?)
+            Some(Explainer::new(searcher, compiled)?)
         } else {
             None
         };
-        let mut reader = HitReader::new(&self.fields, &searcher);
+        let mut reader = HitReader::new(&self.fields, searcher);
         let mut hits = Vec::with_capacity(page.len());
         for (i, (score, address, report_matches)) in page.into_iter().enumerate() {
             let mut hit = reader.hit(address, score)?;
@@ -609,18 +664,7 @@ impl Searcher {
             }
             hits.push(hit);
         }
-        Ok(SearchResponse {
-            query: request.query.clone(),
-            parsed: compiled.node,
-            expanded: compiled.expanded,
-            plain: compiled.plain,
-            total: total as u64,
-            partial: partial_total,
-            reports: reports.len() as u64,
-            took_ms: started.elapsed().as_secs_f64() * 1000.0,
-            hits,
-            facets: search::facet_counts(&facets),
-        })
+        Ok(hits)
     }
 
     /// The page of reports (grouped): each report's best match and its number of matches, in
