@@ -632,6 +632,23 @@ fn plain_words_partial_matches_and_explain() {
         ],
     );
     let response = json(&out);
+    let grouped = run(
+        cwd,
+        &[
+            "search",
+            "--index",
+            "idx",
+            "out of hours services",
+            "--group-by",
+            "report",
+            "--format",
+            "json",
+            "--explain",
+        ],
+    );
+    let grouped = json(&grouped);
+    assert!(!grouped["hits"].as_array().expect("hits").is_empty());
+    assert_scores_are_explained(&grouped);
     assert_eq!(response["total"], 0);
     assert!(response["partial"].as_u64().is_some_and(|n| n > 0));
     assert_eq!(
@@ -640,6 +657,22 @@ fn plain_words_partial_matches_and_explain() {
     );
     for hit in response["hits"].as_array().expect("hits") {
         assert_eq!(hit["partial"], true);
+    }
+    assert_scores_are_explained(&response);
+
+    // Every word only, or a written AND: nothing.
+    for args in [
+        vec!["search", "--index", "idx", query, "--all-words"],
+        vec!["search", "--index", "idx", "communication AND xylophone"],
+    ] {
+        let out = run(cwd, &args);
+        assert_eq!(code(&out), 1, "{args:?}: {}", stdout(&out));
+    }
+}
+
+/// Every hit's `explain` adds up to its score.
+fn assert_scores_are_explained(response: &Value) {
+    for hit in response["hits"].as_array().expect("hits") {
         let e = &hit["explain"];
         let parts = e["bm25"].as_f64().unwrap_or(0.0)
             + e["section"].as_f64().unwrap_or(0.0)
@@ -650,16 +683,7 @@ fn plain_words_partial_matches_and_explain() {
         let got = hit["score"].as_f64().unwrap_or(0.0);
         assert!(
             (score - got).abs() < 1e-3 * got.max(1.0),
-            "{score} vs {got}"
+            "{score} vs {got}: {hit}"
         );
-    }
-
-    // Every word only, or a written AND: nothing.
-    for args in [
-        vec!["search", "--index", "idx", query, "--all-words"],
-        vec!["search", "--index", "idx", "communication AND xylophone"],
-    ] {
-        let out = run(cwd, &args);
-        assert_eq!(code(&out), 1, "{args:?}: {}", stdout(&out));
     }
 }

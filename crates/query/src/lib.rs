@@ -660,7 +660,12 @@ impl Searcher {
             hit.partial = i >= counted;
             hit.snippet = snippet::to_html(&hit.fragments(&compiled.highlight));
             if let Some(explainer) = &explainer {
-                hit.explain = Some(explainer.explain(address, hit.partial)?);
+                let mut explain = explainer.explain(address, hit.partial)?;
+                if hit.report_matches.is_some() {
+                    // Reports are ordered by their best paragraph's first-phase score.
+                    explain.signals.proximity = 0.0;
+                }
+                hit.explain = Some(explain);
             }
             hits.push(hit);
         }
