@@ -438,6 +438,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 ..query.request()
             };
             let node = searcher.parse(&request)?;
+            // The rows are the data: how plain words were read goes to standard error.
+            say_counted(&mut std::io::stderr().lock(), &searcher, &request, &node)?;
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             let total = match format {
                 ExportFormat::Jsonl => {
@@ -518,6 +520,7 @@ fn run_kwic(
             csv.flush()?;
         }
         Format::Table => {
+            say_counted(&mut out, &searcher, &request, &node)?;
             let left_width = lines
                 .iter()
                 .map(|l| l.left.chars().count())
@@ -601,6 +604,7 @@ fn run_trend(
             csv.flush()?;
         }
         Format::Table => {
+            say_counted(&mut out, &searcher, &request, &node)?;
             if std::io::stdout().is_terminal() {
                 write!(out, "{}", analysis::render_bars(&trend))?;
             }
@@ -659,6 +663,7 @@ fn run_compare(
             writeln!(out)?;
         }
         Format::Table => {
+            say_counted(&mut out, &searcher, &request, &node)?;
             for g in &comparison.groups {
                 writeln!(
                     out,
@@ -981,6 +986,20 @@ fn print_hits(
             };
             writeln!(out, "  {field:<10} {}{more}", shown.join(", "))?;
         }
+    }
+    Ok(())
+}
+
+/// For an analysis of plain words: which paragraphs it counts (every word; the stop words
+/// left out), when there is more than one word to say so of.
+fn say_counted(
+    out: &mut dyn Write,
+    searcher: &Searcher,
+    request: &SearchRequest,
+    node: &ofsearch_query::ast::Node,
+) -> Result<()> {
+    if let Some(plain) = searcher.compile(request, node)?.plain {
+        print_plain_reading(out, &plain, None)?;
     }
     Ok(())
 }

@@ -660,6 +660,25 @@ fn plain_words_partial_matches_and_explain() {
     }
     assert_scores_are_explained(&response);
 
+    // The analyses count paragraphs with every word, and say so: the table on its first line,
+    // an export (whose output is data) on standard error.
+    let said = "counted: paragraphs with every word of communication, services (not searched for: of, the)";
+    let trend = run(
+        cwd,
+        &["trend", "--index", "idx", "communication of the services"],
+    );
+    assert!(
+        stdout(&trend).starts_with(&format!("  {said}")),
+        "{}",
+        stdout(&trend)
+    );
+    let export = run(
+        cwd,
+        &["export", "--index", "idx", "communication of the services"],
+    );
+    assert!(stderr(&export).contains(said), "{}", stderr(&export));
+    assert!(!stdout(&export).contains("counted:"));
+
     // Every word only, or a written AND: nothing.
     for args in [
         vec!["search", "--index", "idx", query, "--all-words"],
