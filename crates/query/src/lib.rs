@@ -785,19 +785,15 @@ pub struct Explain {
 }
 
 impl Explain {
-    /// One line for a terminal: `every word; BM25 7.21 + section 0.80 + proximity 3.10, x 1
-    /// (judgement) x 1 (64 words)`.
+    /// One line for a terminal: `every word; BM25 7.21 + section 0.80 + words together 3.10,
+    /// x 1 (judgement) x 1.00 (64 words) = 11.11`.
     pub fn line(&self, kind: &str) -> String {
         let s = &self.signals;
-        let mut line = format!("{}; BM25 {:.2}", self.matched, s.bm25);
+        let mut line = self.matched.clone();
         if !self.missing.is_empty() {
-            line = format!(
-                "{} (not: {}); BM25 {:.2}",
-                self.matched,
-                self.missing.join(", "),
-                s.bm25
-            );
+            line.push_str(&format!(" (not: {})", self.missing.join(", ")));
         }
+        line.push_str(&format!("; BM25 {:.2}", s.bm25));
         if s.section > 0.0 {
             line.push_str(&format!(" + section {:.2}", s.section));
         }

@@ -24,8 +24,8 @@
 //! the time of a filtered phrase search). [`Ranked`] instead walks only the matches: for each
 //! match it asks the section scorer and each word pair's phrase scorer about that one
 //! document ([`DocSet::seek_danger`]; the pairs apart, not as a union, whose seek would look
-//! for the next phrase match instead of answering about one document), and reads the paragraph's kind from its fast column and its
-//! length from the text's field norms.
+//! for the next phrase match instead of answering about one document), and reads the
+//! paragraph's kind from its fast column and its length from the text's field norms.
 
 use std::fmt;
 
@@ -128,7 +128,7 @@ pub const RERANK_WINDOW: usize = 100;
 
 impl Ranked {
     /// The first phase: the same query without proximity, which is read only for the paragraphs
-    /// re-ranked ([`RankedWeight::rescore`]); reading the word pairs' positions for every match
+    /// re-ranked ([`ProximityWeight::bonus`]); reading the word pairs' positions for every match
     /// cost a third more instructions on plain queries with tens of thousands of matches.
     pub fn first_phase(&self) -> Ranked {
         Ranked {
@@ -157,21 +157,14 @@ impl Ranked {
         &self,
         enable_scoring: EnableScoring<'_>,
     ) -> tantivy::Result<RankedWeight> {
-        let optional = |query: &Option<Box<dyn Query>>| -> tantivy::Result<_> {
-            match query {
-                Some(query) => Ok(Some(query.weight(enable_scoring)?)),
-                None => Ok(None),
-            }
+        let section = match &self.section {
+            Some(query) => Some(query.weight(enable_scoring)?),
+            None => None,
         };
-        let mut proximity = Vec::with_capacity(self.proximity.len());
-        for pair in &self.proximity {
-            proximity.push(pair.weight(enable_scoring)?);
-        }
         Ok(RankedWeight {
             matched: self.matched.weight(enable_scoring)?,
-            section: optional(&self.section)?,
-            proximity,
-            priors: self.priors,
+            section,
+            second: self.proximity_weight(enable_scoring)?,
         })
     }
 }
@@ -196,8 +189,8 @@ impl Query for Ranked {
 pub struct RankedWeight {
     matched: Box<dyn Weight>,
     section: Option<Box<dyn Weight>>,
-    proximity: Vec<Box<dyn Weight>>,
-    priors: Option<Field>,
+    /// The word pairs and the priors.
+    second: ProximityWeight,
 }
 
 /// The second phase of a [`Ranked`] query: what proximity adds to the best of the first.
@@ -207,18 +200,28 @@ pub struct ProximityWeight {
 }
 
 impl ProximityWeight {
-    /// What proximity adds to the first phase's score of each of `docs`, matches of one
-    /// segment in increasing order: the pairs' scores times the priors (the score is linear in
-    /// them), read without scoring the match again.
-    pub fn bonus(&self, reader: &SegmentReader, docs: &[DocId]) -> tantivy::Result<Vec<Score>> {
+    /// The pairs' lookups and the priors of one segment.
+    fn open(
+        &self,
+        reader: &SegmentReader,
+        boost: Score,
+    ) -> tantivy::Result<(Vec<Lookup>, Option<SegmentPriors>)> {
         let mut pairs = Vec::with_capacity(self.pairs.len());
         for pair in &self.pairs {
-            pairs.push(Lookup::new(pair.scorer(reader, 1.0)?));
+            pairs.push(Lookup::new(pair.scorer(reader, boost)?));
         }
         let priors = match self.priors {
             Some(text) => SegmentPriors::open(reader, text)?,
             None => None,
         };
+        Ok((pairs, priors))
+    }
+
+    /// What proximity adds to the first phase's score of each of `docs`, matches of one
+    /// segment in increasing order: the pairs' scores times the priors (the score is linear in
+    /// them), read without scoring the match again.
+    pub fn bonus(&self, reader: &SegmentReader, docs: &[DocId]) -> tantivy::Result<Vec<Score>> {
+        let (mut pairs, priors) = self.open(reader, 1.0)?;
         Ok(docs
             .iter()
             .map(|&doc| {
@@ -277,23 +280,14 @@ impl SegmentPriors {
 
 impl RankedWeight {
     fn ranked_scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<RankedScorer> {
-        let lookup = |weight: &Option<Box<dyn Weight>>| -> tantivy::Result<Option<Lookup>> {
-            match weight {
-                Some(weight) => Ok(Some(Lookup::new(weight.scorer(reader, boost)?))),
-                None => Ok(None),
-            }
-        };
-        let priors = match self.priors {
-            Some(text) => SegmentPriors::open(reader, text)?,
+        let section = match &self.section {
+            Some(weight) => Some(Lookup::new(weight.scorer(reader, boost)?)),
             None => None,
         };
-        let mut proximity = Vec::with_capacity(self.proximity.len());
-        for pair in &self.proximity {
-            proximity.push(Lookup::new(pair.scorer(reader, boost)?));
-        }
+        let (proximity, priors) = self.second.open(reader, boost)?;
         Ok(RankedScorer {
             matched: self.matched.scorer(reader, boost)?,
-            section: lookup(&self.section)?,
+            section,
             proximity,
             priors,
         })

@@ -273,3 +273,41 @@ fn plain_words_count_every_word_and_rank_some_after() {
         .iter()
         .all(|h| h.text.to_lowercase().contains("day time services")));
 }
+
+#[test]
+fn proximity_re_ranks_the_first_phase_in_search_and_export_alike() {
+    let (_dir, searcher, _) = built();
+    let request = ofsearch_query::SearchRequest {
+        query: "out of hours services".into(),
+        limit: 20,
+        explain: true,
+        ..Default::default()
+    };
+    let page = searcher.search_request(&request).expect("search");
+    assert!(page.hits.len() > 2);
+    // Ordered by the whole score, which the signals make, words together included.
+    assert!(page.hits.windows(2).all(|w| w[0].score >= w[1].score));
+    let mut together = 0;
+    for hit in &page.hits {
+        let signals = hit.explain.as_ref().expect("explained").signals;
+        assert!((signals.score() - hit.score).abs() < 1e-3, "{hit:?}");
+        together += usize::from(signals.proximity > 0.0);
+    }
+    assert!(together > 0, "no hit has the words together");
+    // Export lists the counted matches in the same order.
+    let node = searcher.parse(&request).expect("parses");
+    let mut exported = Vec::new();
+    searcher
+        .each_match(&request, &node, |hit| -> Result<(), QueryError> {
+            exported.push(hit.text);
+            Ok(())
+        })
+        .expect("export");
+    let shown: Vec<&String> = page
+        .hits
+        .iter()
+        .filter(|h| !h.partial)
+        .map(|h| &h.text)
+        .collect();
+    assert_eq!(shown, exported.iter().take(shown.len()).collect::<Vec<_>>());
+}
