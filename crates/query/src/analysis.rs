@@ -540,7 +540,7 @@ pub fn trend(
     let collector = TrendCollector {
         split: split.map(Split::field),
     };
-    let tantivy_searcher = searcher.reader.searcher();
+    let tantivy_searcher = searcher.searcher.clone();
     let matched = tantivy_searcher.search(&compiled.query, &collector)?;
     let indexed = tantivy_searcher.search(&population.query, &collector)?;
     Ok(assemble(split, &matched, &indexed))

@@ -53,6 +53,51 @@ pub enum QueryError {
     /// A stored report record is damaged.
     #[error("damaged report record: {0}")]
     Record(#[from] serde_json::Error),
+    /// A fault of ofsearch's own, not of the request (a tokenizer missing from the index).
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// Whose fault an error is, for a surface that answers differently (an HTTP status, an exit
+/// code): the request's, the index's absence, or ofsearch's own or the index's damage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// The query does not parse: its column says where.
+    Syntax,
+    /// A filter names a value the index does not hold, or a word cannot be searched as asked.
+    Filter,
+    /// There is no index, or it was written by another version.
+    NoIndex,
+    /// The index could not be read, a record is damaged, or a fault of ofsearch's own.
+    Internal,
+}
+
+impl QueryError {
+    /// Whose fault the error is.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            QueryError::Parse(_) => ErrorKind::Syntax,
+            QueryError::Filter(_) => ErrorKind::Filter,
+            QueryError::NoIndex(_) | QueryError::Version { .. } => ErrorKind::NoIndex,
+            QueryError::Index(_) | QueryError::Record(_) | QueryError::Internal(_) => {
+                ErrorKind::Internal
+            }
+        }
+    }
+
+    /// A mistake in the request (its query or its filters), as opposed to a fault.
+    pub fn is_user_error(&self) -> bool {
+        matches!(self.kind(), ErrorKind::Syntax | ErrorKind::Filter)
+    }
+
+    /// For a query that does not parse, the 1-based column (in characters) of the mistake.
+    pub fn column(&self) -> Option<usize> {
+        match self {
+            QueryError::Parse(e) => Some(e.column),
+            _ => None,
+        }
+    }
 }
 
 impl From<syntax::SyntaxError> for QueryError {
@@ -266,8 +311,7 @@ fn asks_for_boilerplate(node: &ast::Node, filters: &search::Filters) -> bool {
 }
 
 /// The names the index holds for authorities, ONS codes and regions.
-fn read_names(reader: &IndexReader, f: &Fields) -> Result<search::Names, QueryError> {
-    let searcher = reader.searcher();
+fn read_names(searcher: &tantivy::Searcher, f: &Fields) -> Result<search::Names, QueryError> {
     let read = |field| -> Result<Vec<String>, QueryError> {
         let mut set = std::collections::BTreeSet::new();
         for segment in searcher.segment_readers() {
@@ -293,11 +337,15 @@ fn read_names(reader: &IndexReader, f: &Fields) -> Result<search::Names, QueryEr
     })
 }
 
-/// An open index.
+/// An open index, at one commit: every answer a `Searcher` gives reads the same commit, however
+/// the index changes meanwhile. [`Searcher::refreshed`] opens the newest commit.
 pub struct Searcher {
     index: Index,
     reader: IndexReader,
+    /// The commit this searcher reads.
+    searcher: tantivy::Searcher,
     fields: Fields,
+    /// The names filters resolve to, read from `searcher`'s commit.
     names: search::Names,
 }
 
@@ -325,14 +373,50 @@ impl Searcher {
             path: dir.to_path_buf(),
             found: e.to_string(),
         })?;
-        let reader = index.reader()?;
-        let names = read_names(&reader, &fields)?;
+        // Reloaded only when asked (`refreshed`): no watcher thread, and no change under a
+        // request.
+        let reader = index
+            .reader_builder()
+            .reload_policy(tantivy::ReloadPolicy::Manual)
+            .try_into()?;
+        Searcher::at(index, reader, fields)
+    }
+
+    /// A searcher over the reader's current commit.
+    fn at(index: Index, reader: IndexReader, fields: Fields) -> Result<Searcher, QueryError> {
+        let searcher = reader.searcher();
+        let names = read_names(&searcher, &fields)?;
         Ok(Searcher {
             index,
             reader,
+            searcher,
             fields,
             names,
         })
+    }
+
+    /// A searcher over the index's newest commit, if it is not the one this searcher reads
+    /// (the names filters resolve to read anew); `None` if nothing changed. This searcher
+    /// keeps answering from its own commit.
+    pub fn refreshed(&self) -> Result<Option<Searcher>, QueryError> {
+        self.reader.reload()?;
+        let newest = self.reader.searcher();
+        // A reload makes a new generation even when nothing changed: compare the segments.
+        if newest.generation().segments() == self.searcher.generation().segments() {
+            return Ok(None);
+        }
+        Searcher::at(self.index.clone(), self.reader.clone(), self.fields.clone()).map(Some)
+    }
+
+    /// Which of the commits this process has opened the searcher reads: it grows each time
+    /// [`Searcher::refreshed`] finds a new one.
+    pub fn generation(&self) -> u64 {
+        self.searcher.generation().generation_id()
+    }
+
+    /// Documents in the commit (paragraphs and report records, deleted ones excluded).
+    pub fn documents(&self) -> u64 {
+        self.searcher.num_docs()
     }
 
     /// Ranks paragraphs for `query` (the query language, strict), best first: the first
@@ -445,7 +529,7 @@ impl Searcher {
         let analyzer = |name: &str| {
             tokenizers
                 .get(name)
-                .ok_or_else(|| QueryError::Filter(format!("tokenizer {name} is not registered")))
+                .ok_or_else(|| QueryError::Internal(format!("tokenizer {name} is not registered")))
         };
         Ok(search::Compiler {
             fields: &self.fields,
@@ -485,7 +569,7 @@ impl Searcher {
         mut each: impl FnMut(Hit) -> Result<(), E>,
     ) -> Result<u64, E> {
         let compiled = self.compile(request, node)?;
-        let searcher = self.reader.searcher();
+        let searcher = &self.searcher;
         let total = searcher
             .search(&compiled.query, &Count)
             .map_err(QueryError::from)?;
@@ -534,7 +618,7 @@ impl Searcher {
     ) -> Result<SearchResponse, QueryError> {
         let started = std::time::Instant::now();
         let compiled = self.compile(request, node)?;
-        let searcher = self.reader.searcher();
+        let searcher = &self.searcher;
         let (top, (total, (facets, reports))) = self.counted_pass(&searcher, request, &compiled)?;
         let mut page: Vec<(f32, DocAddress, Option<u64>)> = if request.group_by_report {
             self.report_page(&searcher, request, &reports)
@@ -705,7 +789,7 @@ impl Searcher {
     /// Every indexed report's metadata (as the indexer recorded it), ordered by source path.
     pub fn reports(&self) -> Result<Vec<serde_json::Value>, QueryError> {
         let f = &self.fields;
-        let searcher = self.reader.searcher();
+        let searcher = &self.searcher;
         let query = TermQuery::new(
             Term::from_field_text(f.record, RECORD_REPORT),
             IndexRecordOption::Basic,

@@ -39,7 +39,7 @@ pub enum Sort {
 /// are alternatives (OR), the fields all apply (AND). Values are resolved as in the query
 /// language: authority by name or ONS code, case-insensitive; years as `2013` or `2009-2013`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct Filters {
     /// Authorities (canonical names or ONS codes).
     pub authority: Vec<String>,
@@ -772,7 +772,7 @@ pub(crate) fn ord_names(
 
 /// A search, as the CLI and the HTTP API make it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct SearchRequest {
     /// The query, in the query language (README, `syntax` module).
     pub query: String,
@@ -807,7 +807,7 @@ pub struct SearchRequest {
 /// more when its section headings hold the query's words and when plain words typed together
 /// stand together in it, and the kind and length priors scale the score.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct Boosts {
     /// Weight of BM25 over the section path (headings) for the query's words; 0 turns it off.
     pub section: f32,

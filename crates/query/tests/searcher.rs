@@ -311,3 +311,80 @@ fn proximity_re_ranks_the_first_phase_in_search_and_export_alike() {
         .collect();
     assert_eq!(shown, exported.iter().take(shown.len()).collect::<Vec<_>>());
 }
+
+#[test]
+fn a_searcher_reads_one_commit_and_refreshed_opens_the_newest() {
+    let dir = TempDir::new().expect("temp dir");
+    let index = dir.path().join("idx");
+    let first = [sample(SAMPLES[0])];
+    index_paths(&first, &index, &IndexOptions::default()).expect("index");
+    let searcher = Searcher::open(&index).expect("open");
+    let before = searcher.reports().expect("reports").len();
+    assert_eq!(before, 1);
+    assert!(
+        searcher.refreshed().expect("refresh").is_none(),
+        "no change"
+    );
+
+    let sefton = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus/reports/report-0001.txt");
+    index_paths(&[sefton], &index, &IndexOptions::default()).expect("index");
+    // The open searcher still answers from its commit, filters included.
+    assert_eq!(searcher.reports().expect("reports").len(), 1);
+    let sefton = ofsearch_query::SearchRequest {
+        query: "authority:sefton".into(),
+        ..Default::default()
+    };
+    assert!(matches!(
+        searcher.search_request(&sefton),
+        Err(QueryError::Filter(_))
+    ));
+    let newest = searcher
+        .refreshed()
+        .expect("refresh")
+        .expect("a new commit");
+    assert!(newest.generation() > searcher.generation());
+    assert!(newest.documents() > searcher.documents());
+    assert_eq!(newest.reports().expect("reports").len(), 2);
+    // The names filters resolve to are the new commit's.
+    assert!(newest.search_request(&sefton).expect("search").total > 0);
+    assert!(newest.refreshed().expect("refresh").is_none());
+}
+
+#[test]
+fn errors_say_whose_fault_they_are() {
+    use ofsearch_query::ErrorKind;
+    let (_dir, searcher, _) = built();
+    let parse = searcher
+        .search("\"care leavers", 5)
+        .expect_err("unclosed quote");
+    assert_eq!(parse.kind(), ErrorKind::Syntax);
+    assert!(parse.is_user_error());
+    assert_eq!(parse.column(), Some(1));
+    let filter = searcher
+        .search("grade:superb", 5)
+        .expect_err("no such grade");
+    assert_eq!(filter.kind(), ErrorKind::Filter);
+    assert!(filter.is_user_error() && filter.column().is_none());
+    let missing = Searcher::open(Path::new("/nonexistent/ofsearch"))
+        .err()
+        .expect("no index");
+    assert_eq!(missing.kind(), ErrorKind::NoIndex);
+    assert!(!missing.is_user_error());
+}
+
+#[test]
+fn a_request_with_an_unknown_field_is_refused_not_ignored() {
+    use ofsearch_query::SearchRequest;
+    let ok: SearchRequest =
+        serde_json::from_str(r#"{"query": "care", "filters": {"grade": ["good"]}}"#)
+            .expect("known fields");
+    assert_eq!(ok.filters.grade, ["good"]);
+    for bad in [
+        r#"{"query": "care", "limt": 5}"#,
+        r#"{"filters": {"grades": ["good"]}}"#,
+        r#"{"boosts": {"judgement": 2}}"#,
+    ] {
+        let e = serde_json::from_str::<SearchRequest>(bad).expect_err(bad);
+        assert!(e.to_string().contains("unknown field"), "{e}");
+    }
+}
