@@ -10,8 +10,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use ofsearch_indexer::{index_paths, IndexOptions, Summary};
 use ofsearch_query::analysis::{self, CompareBy, KwicSort, Split};
+use ofsearch_query::reading::{csv_row, CSV_HEADER};
 use ofsearch_query::{
-    snippet, Boosts, Filters, Hit, QueryError, SearchRequest, SearchResponse, Searcher, Sort,
+    snippet, Boosts, Filters, QueryError, SearchRequest, SearchResponse, Searcher, Sort,
 };
 
 /// Default index directory, relative to the working directory.
@@ -707,55 +708,6 @@ fn ensure_index(index_dir: &Path) -> Result<()> {
     );
     let summary = build_index(&[corpus], index_dir, 0, 256)?;
     print_summary(&mut std::io::stderr().lock(), &summary, index_dir)
-}
-
-/// Columns of CSV output (search and export).
-const CSV_HEADER: [&str; 20] = [
-    "citation",
-    "authority",
-    "authority_code",
-    "region",
-    "report_type",
-    "year",
-    "inspection_end",
-    "area",
-    "area_canonical",
-    "grade",
-    "grade_printed",
-    "kind",
-    "section",
-    "paragraph_number",
-    "ordinal",
-    "source",
-    "line",
-    "report_id",
-    "score",
-    "text",
-];
-
-fn csv_row(hit: &Hit) -> [String; 20] {
-    [
-        hit.citation.clone(),
-        hit.authority.clone(),
-        hit.authority_code.clone(),
-        hit.region.clone(),
-        hit.report_type.clone(),
-        hit.year.map(|y| y.to_string()).unwrap_or_default(),
-        hit.inspection_end.clone().unwrap_or_default(),
-        hit.area.clone(),
-        hit.area_canonical.clone(),
-        hit.grade.clone(),
-        hit.grade_printed.clone(),
-        hit.kind.clone(),
-        hit.section.clone(),
-        hit.paragraph_number.clone().unwrap_or_default(),
-        hit.ordinal.to_string(),
-        hit.source.path.clone(),
-        hit.source.line.to_string(),
-        hit.report_id.clone(),
-        format!("{:.4}", hit.score),
-        hit.text.clone(),
-    ]
 }
 
 fn open(index_dir: &Path) -> Result<Searcher> {

@@ -7,6 +7,7 @@ pub mod citation;
 pub mod expand;
 pub mod plain;
 pub mod rank;
+pub mod reading;
 pub mod search;
 pub mod snippet;
 pub mod syntax;
@@ -21,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery};
 
+pub use reading::{ReportView, Vocabularies};
 pub use search::{Boosts, FacetCount, Filters, SearchRequest, Sort};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::schema::{IndexRecordOption, Value};

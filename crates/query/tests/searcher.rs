@@ -388,3 +388,77 @@ fn a_request_with_an_unknown_field_is_refused_not_ignored() {
         assert!(e.to_string().contains("unknown field"), "{e}");
     }
 }
+
+#[test]
+fn a_report_reads_whole_in_order_with_the_query_marked() {
+    let (_dir, searcher, _) = built();
+    let reports = searcher.reports().expect("reports");
+    let hartlepool = reports
+        .iter()
+        .find(|r| {
+            r["source"]
+                .as_str()
+                .unwrap_or_default()
+                .ends_with(HARTLEPOOL_2013)
+        })
+        .expect("listed");
+    let id = hartlepool["report_id"].as_str().expect("id");
+    let request = ofsearch_query::SearchRequest {
+        query: "\"out of hours\"".into(),
+        ..Default::default()
+    };
+    let compiled = searcher
+        .compile(&request, &searcher.parse(&request).expect("parse"))
+        .expect("compile");
+    let view = searcher
+        .report(id, Some(&compiled.highlight))
+        .expect("read")
+        .expect("found");
+    assert_eq!(view.report["report_id"], id);
+    let ordinals: Vec<u64> = view.paragraphs.iter().map(|p| p.ordinal).collect();
+    let expected: Vec<u64> = (1..=ordinals.len() as u64).collect();
+    assert_eq!(ordinals, expected, "every paragraph, in order");
+    assert!(view.paragraphs.iter().all(|p| p.report_id == id));
+    let marked: Vec<&str> = view
+        .paragraphs
+        .iter()
+        .filter(|p| p.snippet.contains("<mark>"))
+        .map(|p| p.text.as_str())
+        .collect();
+    assert!(
+        marked.iter().any(|t| t.contains(PAGE_BREAK_PHRASE)),
+        "{marked:?}"
+    );
+    // A paragraph's snippet is its whole text, escaped.
+    let plain = searcher.report(id, None).expect("read").expect("found");
+    assert!(plain
+        .paragraphs
+        .iter()
+        .all(|p| !p.snippet.contains("<mark>")));
+    assert!(searcher
+        .report("0000000000000000", None)
+        .expect("read")
+        .is_none());
+    assert!(searcher.report("", None).expect("read").is_none());
+}
+
+#[test]
+fn vocabularies_count_every_paragraph() {
+    let (_dir, searcher, _) = built();
+    let v = searcher.vocabularies().expect("vocabularies");
+    assert_eq!(v.reports, 3);
+    for field in [
+        "authority",
+        "region",
+        "year",
+        "type",
+        "area",
+        "grade",
+        "kind",
+    ] {
+        let values = &v.fields[field];
+        let sum: u64 = values.iter().map(|c| c.count).sum();
+        assert_eq!(sum, v.paragraphs, "{field}");
+    }
+    assert!(v.fields["kind"].iter().any(|c| c.value == "boilerplate"));
+}
