@@ -407,7 +407,7 @@ impl Searcher {
         if newest.generation().segments() == self.searcher.generation().segments() {
             return Ok(None);
         }
-        Searcher::at(self.index.clone(), self.reader.clone(), self.fields.clone()).map(Some)
+        Searcher::at(self.index.clone(), self.reader.clone(), self.fields).map(Some)
     }
 
     /// Which of the commits this process has opened the searcher reads: it grows each time
@@ -585,7 +585,7 @@ impl Searcher {
                     .map_err(QueryError::from)?;
                 if compiled.reranks() {
                     let rest = ranked.split_off(ranked.len().min(rank::RERANK_WINDOW));
-                    ranked = rescore(&searcher, &compiled.query, ranked)?;
+                    ranked = rescore(searcher, &compiled.query, ranked)?;
                     ranked.extend(rest);
                 }
                 ranked
@@ -600,7 +600,7 @@ impl Searcher {
                 .map(|(_, address)| (0.0, address))
                 .collect(),
         };
-        let mut reader = HitReader::new(&self.fields, &searcher);
+        let mut reader = HitReader::new(&self.fields, searcher);
         for (score, address) in &addresses {
             let mut hit = reader.hit(*address, *score)?;
             hit.snippet = snippet::to_html(&hit.fragments(&compiled.highlight));
@@ -621,16 +621,16 @@ impl Searcher {
         let started = std::time::Instant::now();
         let compiled = self.compile(request, node)?;
         let searcher = &self.searcher;
-        let (top, (total, (facets, reports))) = self.counted_pass(&searcher, request, &compiled)?;
+        let (top, (total, (facets, reports))) = self.counted_pass(searcher, request, &compiled)?;
         let mut page: Vec<(f32, DocAddress, Option<u64>)> = if request.group_by_report {
-            self.report_page(&searcher, request, &reports)
+            self.report_page(searcher, request, &reports)
         } else {
             let top = top.into_iter().take(request.limit);
             top.map(|(score, address)| (score, address, None)).collect()
         };
         let counted = page.len();
-        let partial = self.partial_pass(&searcher, request, &compiled, total, &mut page)?;
-        let hits = self.hits(&searcher, request, &compiled, page, counted)?;
+        let partial = self.partial_pass(searcher, request, &compiled, total, &mut page)?;
+        let hits = self.hits(searcher, request, &compiled, page, counted)?;
         Ok(SearchResponse {
             query: request.query.clone(),
             parsed: compiled.node,
