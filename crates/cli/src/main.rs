@@ -1,6 +1,8 @@
 //! `ofsearch`: the command line. Glue only: argument parsing, output formatting and exit codes;
 //! the work is done by the indexer and query crates.
 
+mod serve;
+
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -143,6 +145,16 @@ enum Command {
         top: usize,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+    },
+    /// Serve the JSON API and the research web page over the index (builds it from the
+    /// bundled corpus if missing)
+    Serve {
+        /// Address and port to listen on (0.0.0.0:PORT makes it reachable from other machines)
+        #[arg(long, default_value = "127.0.0.1:7878", value_name = "ADDR")]
+        bind: std::net::SocketAddr,
+        /// Print one access line per request (status and latency) on standard error
+        #[arg(long)]
+        log: bool,
     },
 }
 
@@ -302,6 +314,8 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
+    let explicit_index =
+        cli.index.is_some() || std::env::var_os(INDEX_ENV).is_some_and(|v| !v.is_empty());
     let index_dir = cli
         .index
         .or_else(|| {
@@ -427,6 +441,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
             top,
             format,
         } => run_compare(&index_dir, query, by, top, format),
+        Command::Serve { bind, log } => {
+            if explicit_index {
+                // A named index that is not there is a mistake, not a cue to build one.
+                open(&index_dir)?;
+            } else {
+                ensure_index(&index_dir)?;
+            }
+            serve::serve(&index_dir, bind, log)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Export {
             query,
             sort,
@@ -711,12 +735,17 @@ fn ensure_index(index_dir: &Path) -> Result<()> {
 }
 
 fn open(index_dir: &Path) -> Result<Searcher> {
-    Searcher::open(index_dir).map_err(|e| match e {
+    Searcher::open(index_dir).map_err(no_index_hint)
+}
+
+/// The error of opening an index, with how to name another when there is none.
+fn no_index_hint(e: QueryError) -> anyhow::Error {
+    match e {
         QueryError::NoIndex(_) => {
             anyhow::anyhow!("{e} (or pass --index DIR, or set OFSEARCH_INDEX)")
         }
         other => other.into(),
-    })
+    }
 }
 
 /// The bundled corpus: `./corpus` if present, else the one in the source tree.
