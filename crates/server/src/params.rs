@@ -207,6 +207,11 @@ impl Params {
     }
 
     /// Every non-empty value of `name`, in order.
+    /// Every name and value, in the order given (empty values included).
+    pub fn pairs(&self) -> &[(String, String)] {
+        &self.pairs
+    }
+
     pub fn all(&self, name: &str) -> Vec<String> {
         self.pairs
             .iter()
