@@ -23,6 +23,46 @@ struct Cli {
 enum Command {
     /// Time the query set against an index built by `ofsearch index`
     Query(QueryArgs),
+    /// Print each spec of the query set as the HTTP API's `GET /api/v1/search` path (one
+    /// per line), the same request `query` times in-process: the load generator's input
+    Urls {
+        /// The query set (JSON list of specs).
+        #[arg(long)]
+        queries: std::path::PathBuf,
+    },
+}
+
+/// The `GET /api/v1/search` path of a request, with the API's parameter names.
+fn api_path(request: &SearchRequest) -> String {
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    query.append_pair("q", &request.query);
+    let f = &request.filters;
+    for (name, values) in [
+        ("authority", &f.authority),
+        ("region", &f.region),
+        ("year", &f.year),
+        ("type", &f.report_type),
+        ("area", &f.area),
+        ("grade", &f.grade),
+        ("kind", &f.kind),
+    ] {
+        for value in values {
+            query.append_pair(name, value);
+        }
+    }
+    query.append_pair("limit", &request.limit.to_string());
+    format!("/api/v1/search?{}", query.finish())
+}
+
+fn print_urls(queries: &std::path::Path) -> anyhow::Result<()> {
+    let specs: Vec<QuerySpec> = serde_json::from_slice(&std::fs::read(queries)?)?;
+    for spec in &specs {
+        match request(spec) {
+            Ok(request) => println!("{}", api_path(&request)),
+            Err(e) => eprintln!("ofs-harness: skipping {}: {e}", spec.name),
+        }
+    }
+    Ok(())
 }
 
 /// ofsearch through its library API.
@@ -176,6 +216,7 @@ fn main() -> ExitCode {
         Command::Query(args) => Searcher::open(&args.index)
             .map_err(anyhow::Error::from)
             .and_then(|searcher| compare::run_queries(&Ofsearch { searcher }, &args)),
+        Command::Urls { queries } => print_urls(&queries),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -155,6 +155,12 @@ enum Command {
         /// Print one access line per request (status and latency) on standard error
         #[arg(long)]
         log: bool,
+        /// Searches run at once (0 = one per core)
+        #[arg(long, default_value_t = 0)]
+        workers: usize,
+        /// Requests that may wait for a worker; beyond them the server answers 503 at once
+        #[arg(long, default_value_t = 128)]
+        queue: usize,
     },
 }
 
@@ -441,14 +447,26 @@ fn run(cli: Cli) -> Result<ExitCode> {
             top,
             format,
         } => run_compare(&index_dir, query, by, top, format),
-        Command::Serve { bind, log } => {
+        Command::Serve {
+            bind,
+            log,
+            workers,
+            queue,
+        } => {
             if explicit_index {
                 // A named index that is not there is a mistake, not a cue to build one.
                 open(&index_dir)?;
             } else {
                 ensure_index(&index_dir)?;
             }
-            serve::serve(&index_dir, bind, log)?;
+            let mut limits = ofsearch_server::Limits {
+                queue,
+                ..ofsearch_server::Limits::default()
+            };
+            if workers > 0 {
+                limits.workers = workers;
+            }
+            serve::serve(&index_dir, bind, log, limits)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Export {

@@ -10,9 +10,8 @@ use ofsearch_server::{Limits, Live};
 /// Serves the index in `index_dir` on `bind` until the process is asked to stop, then lets
 /// the requests in flight finish. Access lines go to standard error with `log` (or
 /// `RUST_LOG=ofsearch::access=info`); otherwise only warnings do.
-pub fn serve(index_dir: &Path, bind: SocketAddr, log: bool) -> Result<()> {
+pub fn serve(index_dir: &Path, bind: SocketAddr, log: bool, limits: Limits) -> Result<()> {
     init_tracing(log);
-    let limits = Limits::default();
     let live = Arc::new(Live::open(index_dir, &limits).map_err(crate::no_index_hint)?);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
