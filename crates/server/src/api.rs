@@ -2,8 +2,9 @@
 //! `--format json`.
 
 use axum::body::{Body, Bytes};
+use axum::extract::rejection::{BytesRejection, PathRejection};
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{header, HeaderValue};
+use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -28,9 +29,22 @@ pub fn routes() -> Router<AppState> {
         .route("/vocabularies", get(vocabularies))
         .route("/health", get(health))
         .route("/openapi.json", get(openapi))
-        .fallback(|| async {
-            ApiError::NotFound("no such API route: see /api/v1/openapi.json".into())
-        })
+        .fallback(not_found)
+        // After the routes: it applies to those registered before it.
+        .method_not_allowed_fallback(method_not_allowed)
+}
+
+/// The answer to a path under `/api` that is no route of the API.
+pub async fn not_found() -> ApiError {
+    ApiError::NotFound("no such API route: see /api/v1/openapi.json".into())
+}
+
+/// The answer to a method a route does not take (axum adds the `Allow` header).
+async fn method_not_allowed(method: Method) -> ApiError {
+    ApiError::MethodNotAllowed(format!(
+        "this route does not take {}: see the Allow header, and /api/v1/openapi.json",
+        params::printable(method.as_str())
+    ))
 }
 
 /// A page of search results: the library's answer, with the page it is and where the next
@@ -94,8 +108,26 @@ async fn search_get(
 
 async fn search_post(
     State(state): State<AppState>,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<SearchPage>, ApiError> {
+    // axum's own refusal is plain text: answer with the error body.
+    let body = body.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::TooLarge(format!(
+                "the body is larger than {} bytes",
+                state.limits.max_body
+            ))
+        } else {
+            ApiError::Parameter(format!("the body could not be read: {}", e.body_text()))
+        }
+    })?;
+    // serde reads a struct from a JSON array too (fields by position): only an object is a
+    // request.
+    if body.trim_ascii_start().first() != Some(&b'{') {
+        return Err(ApiError::Parameter(
+            "the body is not a search request: give a JSON object (SearchRequest in /api/v1/openapi.json)".into(),
+        ));
+    }
     let request: SearchRequest = serde_json::from_slice(&body)
         .map_err(|e| ApiError::Parameter(format!("the body is not a search request: {e}")))?;
     params::check(&request, &state.limits)?;
@@ -129,9 +161,13 @@ async fn reports(
 
 async fn report(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    id: Result<Path<String>, PathRejection>,
     RawQuery(query): RawQuery,
 ) -> Result<Json<reading::ReportView>, ApiError> {
+    // axum's own refusal (an id that is not UTF-8) is plain text: answer with the error body.
+    let Path(id) = id.map_err(|_| {
+        ApiError::Parameter("the report id is not text (UTF-8): see /api/v1/reports".into())
+    })?;
     let params = Params::parse(query.as_deref(), &[params::REPORT])?;
     let request = params.request()?;
     let view = state
@@ -274,7 +310,9 @@ async fn export(
 
 async fn vocabularies(
     State(state): State<AppState>,
+    RawQuery(query): RawQuery,
 ) -> Result<Json<reading::Vocabularies>, ApiError> {
+    Params::parse(query.as_deref(), &[])?;
     Ok(Json(state.live.run(|s| Ok(s.vocabularies()?)).await?))
 }
 
@@ -293,24 +331,29 @@ pub struct Health {
     pub in_flight: usize,
 }
 
-async fn health(State(state): State<AppState>) -> Json<Health> {
+async fn health(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+) -> Result<Json<Health>, ApiError> {
+    Params::parse(query.as_deref(), &[])?;
     let searcher = state.live.searcher();
-    Json(Health {
+    Ok(Json(Health {
         status: "ok",
         generation: searcher.generation(),
         documents: searcher.documents(),
         schema_version: ofsearch_schema::SCHEMA_VERSION,
         in_flight: state.live.in_flight(),
-    })
+    }))
 }
 
-async fn openapi() -> Response {
+async fn openapi(RawQuery(query): RawQuery) -> Result<Response, ApiError> {
+    Params::parse(query.as_deref(), &[])?;
     let mut response = Json(crate::openapi::document()).into_response();
     response.headers_mut().insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("public, max-age=3600"),
     );
-    response
+    Ok(response)
 }
 
 /// A hit as one JSON line.
@@ -322,8 +365,10 @@ pub fn jsonl_row(hit: &Hit) -> Result<Vec<u8>, ApiError> {
 
 /// The body of an answer streamed from a channel.
 pub fn streamed(rx: tokio::sync::mpsc::Receiver<Result<Bytes, std::io::Error>>) -> Body {
+    // Fused: the gzip layer polls a body again after its end, which a bare unfold answers
+    // with a panic.
     let stream = futures_util::stream::unfold(rx, |mut rx| async move {
         rx.recv().await.map(|item| (item, rx))
     });
-    Body::from_stream(stream)
+    Body::from_stream(futures_util::StreamExt::fuse(stream))
 }

@@ -1,7 +1,7 @@
 //! The one error body of the API, `{"error": {"kind", "message", "column"?}}`, and its status:
-//! 400 for a mistake in the request, 404 for what does not exist, 413/414 for oversized
-//! input, 503 with `Retry-After` when overloaded or over the time budget, 500 for a fault
-//! (whose detail goes to the log, never to the client).
+//! 400 for a mistake in the request, 404 for what does not exist, 405 for a method a route
+//! does not take, 413/414 for oversized input, 503 with `Retry-After` when overloaded or over
+//! the time budget, 500 for a fault (whose detail goes to the log, never to the client).
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -28,6 +28,9 @@ pub enum ApiError {
     /// No such report, or no such page.
     #[error("{0}")]
     NotFound(String),
+    /// The route does not take this method (the `Allow` header says which it takes).
+    #[error("{0}")]
+    MethodNotAllowed(String),
     /// The body is larger than the server accepts.
     #[error("{0}")]
     TooLarge(String),
@@ -53,6 +56,7 @@ impl ApiError {
                 StatusCode::BAD_REQUEST
             }
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UriTooLong(_) => StatusCode::URI_TOO_LONG,
             ApiError::Overloaded | ApiError::Timeout(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -61,13 +65,15 @@ impl ApiError {
     }
 
     /// The error's kind in the body: `syntax`, `filter`, `parameter`, `not_found`,
-    /// `too_large`, `uri_too_long`, `overloaded`, `timeout` or `internal`.
+    /// `method_not_allowed`, `too_large`, `uri_too_long`, `overloaded`, `timeout` or
+    /// `internal`.
     pub fn kind(&self) -> &'static str {
         match self {
             ApiError::Syntax { .. } => "syntax",
             ApiError::Filter(_) => "filter",
             ApiError::Parameter(_) => "parameter",
             ApiError::NotFound(_) => "not_found",
+            ApiError::MethodNotAllowed(_) => "method_not_allowed",
             ApiError::TooLarge(_) => "too_large",
             ApiError::UriTooLong(_) => "uri_too_long",
             ApiError::Overloaded => "overloaded",

@@ -51,17 +51,22 @@ pub async fn stream(
             tx.blocking_send(Ok(chunk))
                 .map_err(|_| ApiError::Internal("the client went away".into()))
         };
-        let result = searcher.each_match(&request, &node, |hit: Hit| -> Result<(), ApiError> {
-            if csv {
-                buffer.extend(csv_line(csv_row(&hit)));
-            } else {
-                buffer.extend(jsonl_row(&hit)?);
-            }
-            if buffer.len() >= CHUNK {
-                send(&mut buffer)?;
-            }
-            Ok(())
-        });
+        // A panic in the library must end the stream with an error, as a fault does: left to
+        // unwind, it would drop the sender and end the body as if the export were whole.
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            searcher.each_match(&request, &node, |hit: Hit| -> Result<(), ApiError> {
+                if csv {
+                    buffer.extend(csv_line(csv_row(&hit)));
+                } else {
+                    buffer.extend(jsonl_row(&hit)?);
+                }
+                if buffer.len() >= CHUNK {
+                    send(&mut buffer)?;
+                }
+                Ok(())
+            })
+        }))
+        .unwrap_or_else(|_| Err(ApiError::Internal("the export panicked".into())));
         match result {
             Ok(rows) => {
                 if !buffer.is_empty() {

@@ -5,16 +5,17 @@
 use std::future::Future;
 use std::time::{Duration, Instant};
 
+use axum::body::{Body, HttpBody};
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderName, HeaderValue};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
-use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use futures_util::StreamExt;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use tower_http::compression::CompressionLayer;
-use tower_http::timeout::RequestBodyTimeoutLayer;
 
 use crate::error::ApiError;
 use crate::{AppState, Limits};
@@ -28,7 +29,7 @@ pub fn layered(routes: Router<AppState>, state: AppState) -> Router {
     let limits = state.limits.clone();
     routes
         .layer(DefaultBodyLimit::max(limits.max_body))
-        .layer(RequestBodyTimeoutLayer::new(limits.client_timeout))
+        .layer(middleware::from_fn_with_state(state.clone(), body_deadline))
         .layer(middleware::from_fn_with_state(state.clone(), check_uri))
         .layer(CompressionLayer::new())
         .layer(middleware::from_fn(security_headers))
@@ -61,6 +62,38 @@ async fn check_uri(State(state): State<AppState>, request: Request, next: Next) 
         .into_response();
     }
     response
+}
+
+/// The whole body within `client_timeout` of the head. (tower-http's body timeout starts
+/// again with each chunk, so a client sending a byte a second would hold its connection for
+/// as long as the body limit lets it: hours.) A body late is an error the handler reading it
+/// answers (400), and the connection is then closed.
+async fn body_deadline(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if request.body().size_hint().exact() == Some(0) {
+        return next.run(request).await;
+    }
+    let limit = state.limits.client_timeout;
+    let deadline = tokio::time::Instant::now() + limit;
+    let request = request.map(|body| {
+        let chunks =
+            futures_util::stream::unfold(Some(body.into_data_stream()), move |data| async move {
+                let mut data = data?;
+                match tokio::time::timeout_at(deadline, data.next()).await {
+                    Ok(Some(Ok(chunk))) => Some((Ok(chunk), Some(data))),
+                    Ok(Some(Err(e))) => Some((Err(std::io::Error::other(e)), None)),
+                    Ok(None) => None,
+                    Err(_) => Some((
+                        Err(std::io::Error::new(
+                            std::io::ErrorKind::TimedOut,
+                            format!("the body did not arrive within {} s", limit.as_secs_f64()),
+                        )),
+                        None,
+                    )),
+                }
+            });
+        Body::from_stream(chunks)
+    });
+    next.run(request).await
 }
 
 async fn security_headers(request: Request, next: Next) -> Response {
@@ -120,15 +153,15 @@ pub async fn serve(
             () = &mut shutdown => break,
         };
         let service = TowerToHyperService::new(app.clone());
-        let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+        // HTTP/1.1 only. (hyper-util's auto builder also speaks HTTP/2, without these limits,
+        // and waits for a connection's first bytes to tell which before any timeout starts:
+        // a connection that sent nothing was held open for ever.)
+        let mut builder = hyper::server::conn::http1::Builder::new();
         builder
-            .http1()
             .timer(TokioTimer::new())
             .header_read_timeout(limits.client_timeout)
             .max_buf_size(limits.max_uri.max(8192) * 2);
-        let connection = builder
-            .serve_connection(TokioIo::new(stream), service)
-            .into_owned();
+        let connection = builder.serve_connection(TokioIo::new(stream), service);
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
             if let Err(e) = connection.await {

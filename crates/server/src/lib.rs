@@ -94,6 +94,10 @@ pub fn app(live: Arc<Live>, limits: Limits) -> Router {
     http::layered(
         Router::new()
             .nest("/api/v1", api::routes())
+            // The rest of `/api` (`/api/v1/` too, which the nested routes do not reach) is the
+            // API's: a JSON 404, not the page's.
+            .route("/api", axum::routing::any(api::not_found))
+            .route("/api/{*rest}", axum::routing::any(api::not_found))
             .merge(page::routes()),
         state,
     )

@@ -132,7 +132,7 @@ fn parameter(param: &Param) -> Value {
     json!({
         "name": param.name,
         "in": "query",
-        "required": false,
+        "required": param.required,
         "description": param.doc,
         "schema": schema,
         "explode": true
@@ -180,7 +180,7 @@ fn schemas() -> Value {
     json!({
         "Error": object("Every error answer", &[
             ("error", object("The error", &[
-                ("kind", json!({"type": "string", "enum": ["syntax", "filter", "parameter", "not_found", "too_large", "uri_too_long", "overloaded", "timeout", "internal"]}), "Whose mistake, and of what kind"),
+                ("kind", json!({"type": "string", "enum": ["syntax", "filter", "parameter", "not_found", "method_not_allowed", "too_large", "uri_too_long", "overloaded", "timeout", "internal"]}), "Whose mistake, and of what kind"),
                 ("message", t("string"), "One line saying what is wrong"),
                 ("column?", t("integer"), "For a syntax error, the 1-based column in q"),
             ]), "The error"),

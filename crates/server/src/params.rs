@@ -31,6 +31,8 @@ pub struct Param {
     pub shape: Shape,
     /// Whether it may be given several times (values OR'ed).
     pub repeatable: bool,
+    /// Whether a request must give it (not empty).
+    pub required: bool,
     /// What it does.
     pub doc: &'static str,
 }
@@ -40,6 +42,7 @@ const fn p(name: &'static str, shape: Shape, doc: &'static str) -> Param {
         name,
         shape,
         repeatable: false,
+        required: false,
         doc,
     }
 }
@@ -49,13 +52,15 @@ const fn many(name: &'static str, doc: &'static str) -> Param {
         name,
         shape: Shape::Text,
         repeatable: true,
+        required: false,
         doc,
     }
 }
 
 /// The query and its filters: every route that searches takes them.
 pub const QUERY: &[Param] = &[
-    p("q", Shape::Text, "The query, in the query language (README): words, \"phrases\", AND OR NOT, field:value filters"),
+    // Required: an empty query is refused (with its column), as the library refuses it.
+    Param { required: true, ..p("q", Shape::Text, "The query, in the query language (README): words, \"phrases\", AND OR NOT, field:value filters") },
     many("authority", "Only these authorities (name or ONS code)"),
     many("region", "Only these regions of England"),
     many("year", "Only these years: 2013 or 2009-2013"),
@@ -243,10 +248,12 @@ impl Params {
         }
     }
 
-    /// A whole number from 0 to `max`; `default` when absent.
+    /// A whole number from 0 to `max`; when absent, `default`, or `max` if that is smaller
+    /// (a limit configured below a default bounds the default too, and a request that does
+    /// not name the number is not refused for it).
     pub fn number(&self, name: &str, default: usize, max: usize) -> Result<usize, ApiError> {
         let Some(value) = self.one(name) else {
-            return Ok(default);
+            return Ok(default.min(max));
         };
         let n: usize = value.trim().parse().map_err(|_| {
             ApiError::Parameter(format!(

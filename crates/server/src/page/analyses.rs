@@ -5,6 +5,7 @@ use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use maud::{html, Markup};
 use ofsearch_query::analysis::{self, CompareBy, Comparison, KwicLine, Trend};
+use ofsearch_query::ast::Node;
 
 use super::layout::{self, Frame, Tab};
 use super::search::mistake;
@@ -24,7 +25,12 @@ impl Tabbed {
     fn new(query: Option<&str>, own: &'static [Param], path: &str) -> Result<Tabbed, PageError> {
         let params = parse(query, &[params::QUERY, own])?;
         let search = Link::new(path, &params, &[params::QUERY]);
-        let settings = Link::new(path, &params, &[own]).pairs().to_vec();
+        // The tab's settings, kept by its links and its form; not the page's offset, which
+        // the pager sets (a new query from the form starts at its first page).
+        let settings = Link::new(path, &params, &[own])
+            .set("offset", "")
+            .pairs()
+            .to_vec();
         Ok(Tabbed {
             params,
             search,
@@ -111,7 +117,12 @@ async fn kwic(state: &AppState, tab: &Tabbed) -> Result<Markup, ApiError> {
                 }
             }
         }
-        @if page.is_empty() {
+        @if page.is_empty() && offset > 0 && total > 0 {
+            p.empty {
+                "This page is past the last occurrence. "
+                a rel="first" href=(here.href_offset(0)) { "Back to the first page" }
+            }
+        } @else if page.is_empty() {
             p.empty { "No occurrence to show." }
         } @else {
             div.kwic-wrap {
@@ -121,7 +132,10 @@ async fn kwic(state: &AppState, tab: &Tabbed) -> Result<Markup, ApiError> {
                     tbody {
                         @for line in &page {
                             tr {
-                                td.left { (line.left) }
+                                // Isolated, so that the cell's right-to-left direction (which cuts a
+                                // long left context at its start, away from the match) does not
+                                // reorder its punctuation.
+                                td.left { bdi { (line.left) } }
                                 td.kw { mark { (line.keyword) } }
                                 td.right { (line.right) }
                                 td.src { a href=(report_href(&tab.search, &line.report_id, line.ordinal)) { (line.citation) } }
@@ -218,15 +232,15 @@ async fn trend(state: &AppState, tab: &Tabbed) -> Result<Markup, ApiError> {
 
 fn split_table(trend: &Trend) -> Markup {
     html! {
-        div.kwic-wrap {
+        div.table-wrap {
             table.numbers {
-                thead { tr { th scope="col" { "Year" } th scope="col" { "Value" } th scope="col" { "Paragraphs" } th scope="col" { "Reports" } th scope="col" { "Per 1,000" } } }
+                thead { tr { th scope="col" { "Year" } th.text scope="col" { "Value" } th scope="col" { "Paragraphs" } th scope="col" { "Reports" } th scope="col" { "Per 1,000" } } }
                 tbody {
                     @for y in &trend.years {
                         @for s in &y.split {
                             tr {
                                 th scope="row" { (y.year.map_or_else(|| "no year".to_string(), |y| y.to_string())) }
-                                td { (label(&s.value)) }
+                                td.text { (label(&s.value)) }
                                 td { (thousands(s.counts.paragraphs)) }
                                 td { (thousands(s.counts.reports)) }
                                 td { (format!("{:.1}", s.counts.per_1000)) }
@@ -281,17 +295,27 @@ async fn compare(state: &AppState, tab: &Tabbed) -> Result<Markup, ApiError> {
                 }
             }
         }
-        (groups(&comparison, &tab.search, field))
+        (groups(&comparison, &tab.search, field, &reading.node))
     })
 }
 
-fn groups(comparison: &Comparison, search: &Link, field: &str) -> Markup {
+/// The groups' word lists; each word over-represented links to the search narrowed to it
+/// and to its group.
+fn groups(comparison: &Comparison, search: &Link, field: &str, node: &Node) -> Markup {
+    let q = search
+        .pairs()
+        .iter()
+        .find(|(n, _)| n == "q")
+        .map_or(String::new(), |(_, v)| v.clone());
+    // `a OR b word` is `a OR (b word)`: a query with OR at its top is bracketed, so that the
+    // word narrows all of it. (Other queries are left as typed: brackets would stop plain
+    // words being read as plain words.)
+    let q = if matches!(node, Node::Any(_)) {
+        format!("({q})")
+    } else {
+        q
+    };
     let word_link = |word: &str, value: &str| {
-        let q = search
-            .pairs()
-            .iter()
-            .find(|(n, _)| n == "q")
-            .map_or(String::new(), |(_, v)| v.clone());
         search
             .at("/")
             .set("q", &format!("{q} {word}"))

@@ -117,20 +117,20 @@ pub fn page(frame: &Frame, body: Markup) -> Markup {
     }
 }
 
-/// A page saying what went wrong.
-pub fn error_page(error: &ApiError) -> Markup {
+/// A page saying what went wrong, the query typed (if any) in its search box.
+pub fn error_page(error: &ApiError, query: Option<&str>) -> Markup {
     let title = match error {
         ApiError::NotFound(_) => "Not found",
         ApiError::Overloaded | ApiError::Timeout(_) => "Busy",
         ApiError::Internal(_) => "Something went wrong",
         _ => "Cannot search that",
     };
-    let empty = Link::empty("/");
+    let search = Link::empty("/").set("q", query.unwrap_or(""));
     page(
         &Frame {
             title,
             tab: Tab::None,
-            search: &empty,
+            search: &search,
             settings: &[],
         },
         message(title, error),

@@ -34,9 +34,10 @@ pub fn routes() -> Router<AppState> {
         .route("/reports/{id}", get(report::page))
         .route("/assets/{name}", get(asset))
         .fallback(|| async {
-            PageError(ApiError::NotFound(
-                "there is no such page: start from the search box".into(),
-            ))
+            PageError(
+                ApiError::NotFound("there is no such page: start from the search box".into()),
+                None,
+            )
         })
 }
 
@@ -67,7 +68,7 @@ async fn asset(Path(name): Path<String>) -> Response {
             *body,
         )
             .into_response(),
-        None => PageError(ApiError::NotFound("no such asset".into())).into_response(),
+        None => PageError(ApiError::NotFound("no such asset".into()), None).into_response(),
     }
 }
 
@@ -87,23 +88,25 @@ impl IntoResponse for Html {
     }
 }
 
-/// An error shown as a page, with the API's status for it.
-pub struct PageError(pub ApiError);
+/// An error shown as a page, with the API's status for it, and the query typed (kept in the
+/// search box, to correct the request).
+pub struct PageError(pub ApiError, pub Option<String>);
 
 impl From<ApiError> for PageError {
     fn from(e: ApiError) -> PageError {
-        PageError(e)
+        PageError(e, None)
     }
 }
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
-        let error = self.0;
+        let PageError(error, query) = self;
         if let ApiError::Internal(detail) = &error {
             tracing::error!(%detail, "internal error");
         }
         let status = error.status();
-        let mut response = (status, Html(layout::error_page(&error))).into_response();
+        let mut response =
+            (status, Html(layout::error_page(&error, query.as_deref()))).into_response();
         if status == StatusCode::SERVICE_UNAVAILABLE {
             response
                 .headers_mut()
@@ -251,9 +254,17 @@ pub fn label(value: &str) -> String {
     }
 }
 
-/// Parses the page's parameters as the API would, for the route's tables.
+/// Parses the page's parameters as the API would, for the route's tables; a mistake keeps
+/// the query typed, for the error page's search box.
 fn parse(query: Option<&str>, tables: &[&[Param]]) -> Result<Params, PageError> {
-    Ok(Params::parse(query, tables)?)
+    Params::parse(query, tables).map_err(|e| PageError(e, typed_query(query)))
+}
+
+/// The first non-empty `q` of a query string, however mistaken the rest.
+fn typed_query(query: Option<&str>) -> Option<String> {
+    form_urlencoded::parse(query.unwrap_or("").as_bytes())
+        .find(|(name, value)| name == "q" && !value.trim().is_empty())
+        .map(|(_, value)| value.into_owned())
 }
 
 /// The query as a search box reads it: as written if it parses, else leniently (stray

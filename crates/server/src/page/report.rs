@@ -59,12 +59,18 @@ fn title(record: &Value) -> String {
 
 fn render(view: &ReportView, search: &Link, title: &str) -> Markup {
     let record = &view.report;
-    let has_query = search.pairs().iter().any(|(n, _)| n == "q");
+    let query = search
+        .pairs()
+        .iter()
+        .find(|(n, _)| n == "q")
+        .map(|(_, v)| v.as_str());
     html! {
         article.report {
             header.report-head {
-                @if has_query {
-                    p { a href=(search.href()) { "← Back to the results" } }
+                @if let Some(q) = query {
+                    // The search for these words (a filtered search's filters are not in this
+                    // page's URL: the browser's back button returns to it).
+                    p { a href=(search.href()) { "← Search results for " strong { (q) } } }
                 }
                 h1 { (title) }
                 dl.meta {
@@ -72,13 +78,19 @@ fn render(view: &ReportView, search: &Link, title: &str) -> Markup {
                     (meta("Framework", text(record, "framework")))
                     (meta("Inspected", &dates(record)))
                     (meta("Paragraphs", &view.paragraphs.len().to_string()))
-                    (meta("Source", text(record, "source")))
+                    // The file's name: where the server keeps it is no reader's business.
+                    (meta("Source", file_name(text(record, "source"))))
                 }
                 (judgements(record))
             }
             (paragraphs(&view.paragraphs))
         }
     }
+}
+
+/// The last part of a path (`/` or `\\` separated).
+fn file_name(path: &str) -> &str {
+    path.rsplit(['/', '\\']).next().unwrap_or(path)
 }
 
 fn meta(name: &str, value: &str) -> Markup {

@@ -16,6 +16,9 @@ use crate::error::ApiError;
 use crate::params::{self, Params};
 use crate::AppState;
 
+/// Hits a page when `limit` is not given (as in `params::Params::search`).
+const DEFAULT_LIMIT: usize = 10;
+
 /// Values a facet lists before "more".
 const FACET_SHOWN: usize = 8;
 
@@ -55,15 +58,16 @@ pub async fn page(
 /// error page.
 pub fn mistake(frame: &Frame, error: ApiError) -> Result<Response, PageError> {
     if error.status() != StatusCode::BAD_REQUEST {
-        return Err(PageError(error));
+        return Err(PageError(error, None));
     }
     let body = layout::message("Cannot search that", &error);
     Ok((StatusCode::BAD_REQUEST, Html(layout::page(frame, body))).into_response())
 }
 
-/// The tab's own settings the search form keeps.
+/// The tab's own settings the search form keeps (never the offset: a new query starts at its
+/// first page).
 fn settings(params: &Params) -> Vec<(String, String)> {
-    ["sort", "group_by"]
+    ["sort", "group_by", "limit", "explain"]
         .iter()
         .filter_map(|name| params.one(name).map(|v| (name.to_string(), v.to_string())))
         .collect()
@@ -90,19 +94,26 @@ async fn results(state: &AppState, params: &Params) -> Result<Results, ApiError>
 
 fn render(search: &Link, results: &Results) -> Markup {
     let response = &results.page.response;
-    let here = search.clone();
+    // The search with this tab's settings (order, grouping, page size): what the chips and
+    // the year bars narrow or widen.
+    let here = search_link_settings(search, &results.request);
     html! {
         div.layout {
             (facets(search, results))
             div.results {
                 (summary(results))
                 @if let Some(note) = results.reading.note() { (note) }
-                (chips(search))
+                (chips(&here))
                 (toolbar(search, &results.request))
                 @if response.total > 0 {
                     (chart::years(&results.trend, &here))
                 }
-                @if response.hits.is_empty() {
+                @if response.hits.is_empty() && results.page.offset > 0 && (response.total > 0 || response.partial.unwrap_or(0) > 0) {
+                    p.empty {
+                        "This page is past the last match. "
+                        a rel="first" href=(here.href_offset(0)) { "Back to the first page" }
+                    }
+                } @else if response.hits.is_empty() {
                     p.empty { "Nothing matches. Try fewer words, remove a filter, or search for a word's stem with *: leav*." }
                 } @else {
                     ol.hits start=(results.page.offset + 1) {
@@ -147,7 +158,7 @@ fn summary(results: &Results) -> Markup {
     }
 }
 
-/// The active filters, each removable.
+/// The active filters, each removable (the order, grouping and page size kept).
 fn chips(search: &Link) -> Markup {
     let active: Vec<(&str, &str)> = search
         .pairs()
@@ -224,9 +235,15 @@ fn toolbar(search: &Link, request: &SearchRequest) -> Markup {
     }
 }
 
-/// The search's link with the results tab's settings (sort, grouping).
+/// The search's link with the results tab's settings (sort, grouping, page size, explain).
 fn search_link_settings(search: &Link, request: &SearchRequest) -> Link {
     let mut link = search.clone();
+    if request.limit != DEFAULT_LIMIT {
+        link = link.set("limit", &request.limit.to_string());
+    }
+    if request.explain {
+        link = link.set("explain", "true");
+    }
     match request.sort {
         ofsearch_query::Sort::Relevance => {}
         ofsearch_query::Sort::Newest => link = link.set("sort", "newest"),
