@@ -169,6 +169,11 @@ pub const REPORT: &[Param] = &[
         "Mark the query's words exactly (no stemming)",
     ),
     p("lenient", Shape::Flag, "Read the query leniently"),
+    p(
+        "expand",
+        Shape::Flag,
+        "Also mark each phrase's period equivalents",
+    ),
 ];
 
 /// A request's parameters, checked against the tables of its route.

@@ -692,6 +692,41 @@ fn citations_open_the_report_at_the_cited_paragraph() {
     }
 }
 
+/// With `expand`, a hit is found by a period equivalent of the phrase typed: its citation
+/// carries `expand` to the reading view, which marks the equivalent there too.
+#[test]
+fn expanded_searches_mark_the_equivalents_in_the_report() {
+    let page = html("/?q=%22looked+after+children%22&expand=true");
+    let links: Vec<String> = tags(&page)
+        .iter()
+        .filter(|t| t.name == "h2" && t.has_class("cite"))
+        .filter_map(|t| {
+            tags(&page[t.end..])
+                .first()
+                .and_then(|a| a.attr("href").map(unescape))
+        })
+        .collect();
+    assert!(!links.is_empty());
+    for link in &links {
+        let (url, fragment) = link.split_once('#').expect("a fragment");
+        assert!(
+            query_pairs(url).contains(&("expand".to_string(), "true".to_string())),
+            "{link}"
+        );
+        let report = html(url);
+        let target = tags(&report)
+            .into_iter()
+            .find(|t| t.attr("id") == Some(fragment))
+            .unwrap_or_else(|| panic!("{link}: no #{fragment}"));
+        let rest = &report[target.end..];
+        let end = rest.find("class=\"para").unwrap_or(rest.len());
+        assert!(
+            rest[..end].contains("<mark>"),
+            "{link}: the match is marked"
+        );
+    }
+}
+
 #[test]
 fn analysis_tabs_show_the_apis_numbers() {
     let kwic = html("/kwic?q=%22care+leavers%22");

@@ -153,7 +153,7 @@ async fn kwic(state: &AppState, tab: &Tabbed) -> Result<Markup, ApiError> {
 fn report_href(search: &Link, report_id: &str, ordinal: u64) -> String {
     let mut link = Link::empty(&format!("/reports/{report_id}"));
     for (n, v) in search.pairs() {
-        if n == "q" || n == "exact" {
+        if matches!(n.as_str(), "q" | "exact" | "expand") {
             link = link.set(n, v);
         }
     }

@@ -259,7 +259,7 @@ fn hit_item(hit: &Hit, search: &Link) -> Markup {
     let q: Vec<(String, String)> = search
         .pairs()
         .iter()
-        .filter(|(n, _)| n == "q" || n == "exact" || n == "lenient")
+        .filter(|(n, _)| matches!(n.as_str(), "q" | "exact" | "lenient" | "expand"))
         .cloned()
         .collect();
     let mut report = Link::empty(&format!("/reports/{}", hit.report_id));
