@@ -174,45 +174,86 @@ fn fmt(v: f64) -> String {
     format!("{v:.1}")
 }
 
-/// A trend split by grade, area or type: a line per value of its rate per 1,000 paragraphs
-/// indexed each year, with a legend.
-pub fn split_lines(trend: &Trend) -> Markup {
-    let mut years: Vec<u64> = trend.years.iter().filter_map(|y| y.year).collect();
-    years.sort_unstable();
-    years.dedup();
-    let mut names: Vec<String> = Vec::new();
-    for y in &trend.years {
-        for s in &y.split {
+/// A split trend as series: the years with paragraphs indexed, the split's values, and each
+/// value's rate per 1,000 paragraphs for each year.
+struct Series {
+    years: Vec<u64>,
+    names: Vec<String>,
+    /// `rates[k][i]`: value `k`'s rate in `years[i]`.
+    rates: Vec<Vec<f64>>,
+    max: f64,
+}
+
+impl Series {
+    /// The series of `trend`, if it has two years and a value to draw.
+    fn of(trend: &Trend) -> Option<Series> {
+        let mut years: Vec<u64> = trend.years.iter().filter_map(|y| y.year).collect();
+        years.sort_unstable();
+        years.dedup();
+        let mut names: Vec<String> = Vec::new();
+        for s in trend.years.iter().flat_map(|y| &y.split) {
             if !names.contains(&s.value) {
                 names.push(s.value.clone());
             }
         }
-    }
-    if years.len() < 2 || names.is_empty() {
-        return html! {};
-    }
-    let rate = |name: &str, year: u64| -> f64 {
-        trend
-            .years
+        if years.len() < 2 || names.is_empty() {
+            return None;
+        }
+        let rate = |name: &str, year: u64| -> f64 {
+            trend
+                .years
+                .iter()
+                .find(|y| y.year == Some(year))
+                .and_then(|y| y.split.iter().find(|s| s.value == name))
+                .map_or(0.0, |s| s.counts.per_1000)
+        };
+        let rates: Vec<Vec<f64>> = names
             .iter()
-            .find(|y| y.year == Some(year))
-            .and_then(|y| y.split.iter().find(|s| s.value == name))
-            .map_or(0.0, |s| s.counts.per_1000)
+            .map(|n| years.iter().map(|y| rate(n, *y)).collect())
+            .collect();
+        let max = rates.iter().flatten().copied().fold(0.0_f64, f64::max);
+        Some(Series {
+            years,
+            names,
+            rates,
+            max,
+        })
+    }
+}
+
+/// An SVG path through `points`, one per year, broken where a year is missing.
+fn broken_path(years: &[u64], points: impl Fn(usize) -> (f64, f64)) -> String {
+    let mut d = String::new();
+    for (i, year) in years.iter().enumerate() {
+        let step = if i > 0 && years[i - 1] + 1 == *year {
+            'L'
+        } else {
+            'M'
+        };
+        let (x, y) = points(i);
+        d.push_str(&format!("{step}{},{} ", fmt(x), fmt(y)));
+    }
+    d.trim_end().to_string()
+}
+
+/// A trend split by grade, area or type: a line per value of its rate per 1,000 paragraphs
+/// indexed each year (a gap where a year has none indexed), with a legend.
+pub fn split_lines(trend: &Trend) -> Markup {
+    let Some(series) = Series::of(trend) else {
+        return html! {};
     };
-    let max = names
-        .iter()
-        .flat_map(|n| years.iter().map(move |y| (n, *y)))
-        .map(|(n, y)| rate(n, y))
-        .fold(0.0_f64, f64::max);
-    let (first, last) = (
-        years.iter().copied().min().unwrap_or(0),
-        years.iter().copied().max().unwrap_or(0),
-    );
+    let Series {
+        years,
+        names,
+        rates,
+        max,
+    } = &series;
+    let (first, last) = (years[0], years[years.len() - 1]);
     let plot_w = WIDTH - LEFT - RIGHT;
     let plot_h = HEIGHT - TOP - BOTTOM;
     // Years placed by their value: a year with nothing indexed is a gap in the lines.
     let x = |year: u64| LEFT + plot_w * (year - first) as f64 / (last - first).max(1) as f64;
-    let y = |v: f64| HEIGHT - BOTTOM - if max > 0.0 { v / max * plot_h } else { 0.0 };
+    let y = |v: f64| HEIGHT - BOTTOM - if *max > 0.0 { v / max * plot_h } else { 0.0 };
     let axis: Vec<u64> = if last - first > 200 {
         years.clone()
     } else {
@@ -220,24 +261,6 @@ pub fn split_lines(trend: &Trend) -> Markup {
     };
     // A label is about 26 units wide (four digits at 12 units).
     let every = label_every(plot_w / (axis.len().max(2) - 1) as f64, 32.0);
-    let path = |name: &str| -> String {
-        let mut d = String::new();
-        let mut previous: Option<u64> = None;
-        for year in &years {
-            let step = if previous.is_some_and(|p| p + 1 == *year) {
-                'L'
-            } else {
-                'M'
-            };
-            d.push_str(&format!(
-                "{step}{},{} ",
-                fmt(x(*year)),
-                fmt(y(rate(name, *year)))
-            ));
-            previous = Some(*year);
-        }
-        d.trim_end().to_string()
-    };
     html! {
         figure.lines {
             svg.chart viewBox={ "0 0 " (WIDTH) " " (HEIGHT) } role="img" aria-label="Matches per 1,000 paragraphs indexed each year, one line per value; the numbers are in the table below" {
@@ -249,14 +272,14 @@ pub fn split_lines(trend: &Trend) -> Markup {
                         text class=(year_class(i, every)) x=(fmt(x(*year))) y=(HEIGHT - 6.0) text-anchor="middle" { (year) }
                     }
                 }
-                @for (k, name) in names.iter().enumerate() {
-                    path class={ "series s" (k % 8) } d=(path(name)) {
+                @for (k, (name, rate)) in names.iter().zip(rates).enumerate() {
+                    path class={ "series s" (k % 8) } d=(broken_path(years, |i| (x(years[i]), y(rate[i])))) {
                         title { (label(name)) }
                     }
                     // A dot a year: a year between two gaps has no line to show it.
-                    @for year in &years {
-                        circle class={ "dot s" (k % 8) } cx=(fmt(x(*year))) cy=(fmt(y(rate(name, *year)))) r="2.5" {
-                            title { (label(name)) ", " (year) ": " (format!("{:.1}", rate(name, *year))) }
+                    @for (year, r) in years.iter().zip(rate) {
+                        circle class={ "dot s" (k % 8) } cx=(fmt(x(*year))) cy=(fmt(y(*r))) r="2.5" {
+                            title { (label(name)) ", " (year) ": " (format!("{r:.1}")) }
                         }
                     }
                 }
