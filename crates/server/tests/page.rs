@@ -222,6 +222,29 @@ fn chips_remove_one_filter_and_clear_all_removes_every_one() {
     );
 }
 
+/// The analysis tabs show the active filters too: a chip removes its filter and stays on the
+/// tab with its settings.
+#[test]
+fn analysis_tabs_show_removable_chips() {
+    for start in [
+        "/kwic?q=care&grade=good&width=3",
+        "/trend?q=care&grade=good&split=area",
+        "/compare?q=care&grade=good&by=area",
+    ] {
+        let page = html(start);
+        let chips = links_with_class(&page, "chip");
+        assert_eq!(chips.len(), 1, "{start}: {chips:?}");
+        let chip = &chips[0];
+        assert_eq!(path_of(chip), path_of(start), "{chip}");
+        let expected: Vec<(String, String)> = query_pairs(start)
+            .into_iter()
+            .filter(|(n, _)| n != "grade")
+            .collect();
+        assert_eq!(sorted(query_pairs(chip)), sorted(expected), "{chip}");
+        html(chip);
+    }
+}
+
 #[test]
 fn year_bars_narrow_to_their_year() {
     let page = html("/?q=care&sort=newest");

@@ -99,7 +99,7 @@ async fn kwic(state: &AppState, tab: &Tabbed) -> Result<Markup, ApiError> {
     let page: Vec<&KwicLine> = lines.iter().skip(offset).take(limit).collect();
     let sort_name = params.one("sort").unwrap_or("match");
     Ok(html! {
-        (heading("Concordance", &reading))
+        (heading("Concordance", &reading, &here))
         p.summary role="status" { strong { (count(total as u64, "occurrence", "occurrences")) } " in the matching paragraphs, " (width) " words either side." }
         div.toolbar {
             span.group {
@@ -172,10 +172,13 @@ fn pager(here: &Link, offset: usize, limit: usize, shown: usize, total: usize) -
     }
 }
 
-fn heading(name: &str, reading: &Reading) -> Markup {
+/// The tab's heading, the note on a query read leniently, and the active filters as chips
+/// (removing one stays on the tab, with its settings).
+fn heading(name: &str, reading: &Reading, here: &Link) -> Markup {
     html! {
         h1.visually-hidden { (name) }
         @if let Some(note) = reading.note() { (note) }
+        (super::search::chips(here))
     }
 }
 
@@ -203,7 +206,7 @@ async fn trend(state: &AppState, tab: &Tabbed) -> Result<Markup, ApiError> {
     let here = tab.here();
     let current = tab.params.one("split").unwrap_or("");
     Ok(html! {
-        (heading("Trend", &reading))
+        (heading("Trend", &reading, &here))
         p.summary role="status" {
             strong { (count(trend.total.paragraphs, "paragraph", "paragraphs")) } " in "
             strong { (count(trend.total.reports, "report", "reports")) } " match, "
@@ -281,7 +284,7 @@ async fn compare(state: &AppState, tab: &Tabbed) -> Result<Markup, ApiError> {
         CompareBy::Area => "area",
     };
     Ok(html! {
-        (heading("Compare", &reading))
+        (heading("Compare", &reading, &here))
         p.summary role="status" {
             "Words over- and under-represented in the matching paragraphs of each " (field)
             ", against the matching paragraphs of the others (log-likelihood G²; boilerplate and the query's own words left out)."

@@ -158,8 +158,9 @@ fn summary(results: &Results) -> Markup {
     }
 }
 
-/// The active filters, each removable (the order, grouping and page size kept).
-fn chips(search: &Link) -> Markup {
+/// The active filters, each removable (the order, grouping and page size kept): on the
+/// results and on the analysis tabs.
+pub(super) fn chips(search: &Link) -> Markup {
     let active: Vec<(&str, &str)> = search
         .pairs()
         .iter()
@@ -184,7 +185,7 @@ fn chips(search: &Link) -> Markup {
                         a.clear href=({
                             let mut link = search.clone();
                             for (name, value) in &active { link = link.without(name, value); }
-                            link.href()
+                            link.set("offset", "").href()
                         }) { "Clear all" }
                     }
                 }
