@@ -392,8 +392,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 sort: sort.into(),
                 group_by_report: group_by.is_some(),
                 boosts: Boosts {
-                    section: boost_section.max(0.0),
-                    proximity: boost_proximity.max(0.0),
+                    section: boost_section,
+                    proximity: boost_proximity,
                     priors: !no_priors,
                 },
                 all_words,

@@ -242,6 +242,75 @@ fn search_exit_codes() {
     assert_eq!(code(&bad), 2);
 }
 
+/// Flags at their edges: a weight that is not a finite number of 0 or more is a one-line
+/// error; a page far beyond the index is empty, not a panic or an abort; a year range open on
+/// both sides means any year.
+#[test]
+fn flags_and_ranges_at_their_edges() {
+    let dir = workdir();
+    let cwd = dir.path();
+    index(cwd);
+    for weight in ["inf", "NaN", "-1"] {
+        for flag in ["--boost-section", "--boost-proximity"] {
+            let arg = format!("{flag}={weight}");
+            let out = run(cwd, &["search", "--index", "idx", "communication", &arg]);
+            let err = one_line_error(&out);
+            assert!(err.contains("weight"), "{arg}: {err}");
+        }
+    }
+    for (offset, limit) in [
+        ("0", "1500000000"),
+        ("1500000000", "10"),
+        ("0", "18446744073709551615"),
+    ] {
+        let out = run(
+            cwd,
+            &[
+                "search",
+                "--index",
+                "idx",
+                "communication",
+                "--offset",
+                offset,
+                "--limit",
+                limit,
+                "--format",
+                "json",
+            ],
+        );
+        assert!(
+            [0, 1].contains(&code(&out)),
+            "offset {offset} limit {limit}: {}",
+            stderr(&out)
+        );
+        let answer: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        assert!(answer["total"].as_u64() > Some(0));
+    }
+    let any = json(&run(
+        cwd,
+        &[
+            "search",
+            "--index",
+            "idx",
+            "communication year:[* TO *]",
+            "--format",
+            "json",
+        ],
+    ));
+    let all = json(&run(
+        cwd,
+        &[
+            "search",
+            "--index",
+            "idx",
+            "communication",
+            "--format",
+            "json",
+        ],
+    ));
+    assert_eq!(any["total"], all["total"]);
+}
+
 #[test]
 fn index_flag_placement_and_environment() {
     let dir = workdir();

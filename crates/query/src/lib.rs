@@ -45,6 +45,10 @@ pub enum QueryError {
     /// A filter names a value the index does not hold, or a word cannot be searched as asked.
     #[error("{0}")]
     Filter(String),
+    /// A setting of the request is out of range (a ranking weight that is not a finite number
+    /// of 0 or more).
+    #[error("{0}")]
+    Request(String),
     /// The query text does not parse.
     /// (Not a `source`: the message says the column and reason once, also in an error chain.)
     #[error("query does not parse: {0}")]
@@ -69,6 +73,8 @@ pub enum ErrorKind {
     Syntax,
     /// A filter names a value the index does not hold, or a word cannot be searched as asked.
     Filter,
+    /// A setting of the request is out of range.
+    Request,
     /// There is no index, or it was written by another version.
     NoIndex,
     /// The index could not be read, a record is damaged, or a fault of ofsearch's own.
@@ -81,6 +87,7 @@ impl QueryError {
         match self {
             QueryError::Parse(_) => ErrorKind::Syntax,
             QueryError::Filter(_) => ErrorKind::Filter,
+            QueryError::Request(_) => ErrorKind::Request,
             QueryError::NoIndex(_) | QueryError::Version { .. } => ErrorKind::NoIndex,
             QueryError::Index(_) | QueryError::Record(_) | QueryError::Internal(_) => {
                 ErrorKind::Internal
@@ -88,9 +95,13 @@ impl QueryError {
         }
     }
 
-    /// A mistake in the request (its query or its filters), as opposed to a fault.
+    /// A mistake in the request (its query, its filters or its settings), as opposed to a
+    /// fault.
     pub fn is_user_error(&self) -> bool {
-        matches!(self.kind(), ErrorKind::Syntax | ErrorKind::Filter)
+        matches!(
+            self.kind(),
+            ErrorKind::Syntax | ErrorKind::Filter | ErrorKind::Request
+        )
     }
 
     /// For a query that does not parse, the 1-based column (in characters) of the mistake.
@@ -452,6 +463,7 @@ impl Searcher {
         request: &SearchRequest,
         node: &ast::Node,
     ) -> Result<Compiled, QueryError> {
+        request.boosts.check()?;
         let (node, expanded) = if request.expand {
             expand::expand(node)
         } else {
@@ -621,6 +633,15 @@ impl Searcher {
         let started = std::time::Instant::now();
         let compiled = self.compile(request, node)?;
         let searcher = &self.searcher;
+        // No page can reach past the index's documents: bounding offset and limit by them
+        // keeps the collectors' buffers bounded whatever a request asks.
+        let documents = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
+        let bounded = SearchRequest {
+            offset: request.offset.min(documents),
+            limit: request.limit.min(documents),
+            ..request.clone()
+        };
+        let request = &bounded;
         let (top, (total, (facets, reports))) = self.counted_pass(searcher, request, &compiled)?;
         let mut page: Vec<(f32, DocAddress, Option<u64>)> = if request.group_by_report {
             self.report_page(searcher, request, &reports)

@@ -281,10 +281,15 @@ impl Compiler<'_> {
                         }
                     })
                 };
-                return Ok(Box::new(RangeQuery::new(
-                    bound(from, *from_inclusive)?,
-                    bound(to, *to_inclusive)?,
-                )));
+                let (low, high) = (bound(from, *from_inclusive)?, bound(to, *to_inclusive)?);
+                // `[* TO *]`: any year, as in Lucene (a range needs one bound).
+                let low = match (low, &high) {
+                    (Bound::Unbounded, Bound::Unbounded) => {
+                        Bound::Included(Term::from_field_u64(f.year, 0))
+                    }
+                    (low, _) => low,
+                };
+                return Ok(Box::new(RangeQuery::new(low, high)));
             }
         };
         let term = |field: Field, value: &str| -> Box<dyn Query> {
@@ -815,6 +820,20 @@ pub struct Boosts {
     pub proximity: f32,
     /// The kind and length priors (findings before background, sentences before fragments).
     pub priors: bool,
+}
+
+impl Boosts {
+    /// Each weight is a finite number of 0 or more (else scores would be NaN or infinite).
+    pub fn check(&self) -> Result<(), QueryError> {
+        for (name, weight) in [("section", self.section), ("proximity", self.proximity)] {
+            if !weight.is_finite() || weight < 0.0 {
+                return Err(QueryError::Request(format!(
+                    "the {name} weight is {weight}: give a number of 0 (off) or more"
+                )));
+            }
+        }
+        Ok(())
+    }
 }
 
 impl Default for Boosts {

@@ -129,6 +129,7 @@ impl From<QueryError> for ApiError {
                 column: syntax.column,
             },
             (ErrorKind::Filter, _) => ApiError::Filter(e.to_string()),
+            (ErrorKind::Request, _) => ApiError::Parameter(e.to_string()),
             _ => ApiError::Internal(e.to_string()),
         }
     }

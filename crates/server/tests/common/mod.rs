@@ -80,6 +80,32 @@ pub fn fixture() -> &'static Fixture {
     })
 }
 
+/// A copy of the shared index whose stored documents are damaged (the middle of each
+/// segment's `.store` file zeroed): matches are found and counted, but reading a hit's text
+/// fails, a fault of the index's, not of the request. Removed when the binary ends.
+pub fn damaged_index() -> &'static Path {
+    static DAMAGED: OnceLock<(TempDir, PathBuf)> = OnceLock::new();
+    &DAMAGED
+        .get_or_init(|| {
+            let dir = TempDir::new().expect("temp dir");
+            let copy = dir.path().join("idx");
+            std::fs::create_dir(&copy).expect("mkdir");
+            for entry in std::fs::read_dir(&fixture().index).expect("read the index") {
+                let entry = entry.expect("entry");
+                let to = copy.join(entry.file_name());
+                std::fs::copy(entry.path(), &to).expect("copy");
+                if to.extension().is_some_and(|e| e == "store") {
+                    let mut bytes = std::fs::read(&to).expect("read the store");
+                    let (from, end) = (bytes.len() / 8, bytes.len() / 2);
+                    bytes[from..end].fill(0);
+                    std::fs::write(&to, bytes).expect("damage the store");
+                }
+            }
+            (dir, copy)
+        })
+        .1
+}
+
 /// An app over `index` with these limits, and its `Live` (to hold the gate's slots).
 pub fn app_on(index: &Path, limits: Limits) -> (Arc<Live>, Router) {
     let live = Arc::new(Live::open(index, &limits).expect("serve the index"));
