@@ -4,6 +4,7 @@
 pub mod analysis;
 pub mod ast;
 pub mod citation;
+mod directory;
 pub mod expand;
 pub mod plain;
 pub mod rank;
@@ -375,7 +376,8 @@ impl Searcher {
                 found: found.trim().to_string(),
             });
         }
-        let mut index = Index::open_in_dir(dir)?;
+        // Read without writing where the directory cannot be written (`directory`).
+        let mut index = Index::open(directory::ReadDirectory::open(dir)?)?;
         register_tokenizers(&index);
         // Segments are searched in parallel, one thread per core: a large index has several.
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
