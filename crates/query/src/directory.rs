@@ -26,13 +26,12 @@ pub struct ReadDirectory<D: Directory + Clone = MmapDirectory>(D);
 impl ReadDirectory<MmapDirectory> {
     /// The index directory at `path`, memory-mapped.
     pub fn open(path: &Path) -> Result<ReadDirectory, tantivy::TantivyError> {
-        let mmap = MmapDirectory::open(path).map_err(|e| {
-            tantivy::TantivyError::from(tantivy::directory::error::OpenDirectoryError::from(e))
-        })?;
+        let mmap = MmapDirectory::open(path).map_err(tantivy::TantivyError::from)?;
         Ok(ReadDirectory(mmap))
     }
 }
 
+#[cfg(test)]
 impl<D: Directory + Clone> ReadDirectory<D> {
     /// `inner`, read as this module says.
     pub fn wrap(inner: D) -> ReadDirectory<D> {
