@@ -328,11 +328,48 @@ pub fn index_paths(
     }
     writer.commit()?;
     writer.wait_merging_threads()?;
+    share(index_dir)?;
     let reader = index.reader()?;
     reader.reload()?;
     summary.documents_in_index = reader.searcher().num_docs();
     summary.elapsed = started.elapsed();
     Ok(summary)
+}
+
+/// Makes every file of the index as readable as the umask lets a new file be: tantivy writes
+/// `meta.json` and `.managed.json` through temporary files, created 0600, which would keep an
+/// index from anyone but the user who built it.
+#[cfg(unix)]
+fn share(index_dir: &Path) -> Result<(), IndexerError> {
+    use std::os::unix::fs::PermissionsExt;
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| IndexerError::Io { path, source }
+    };
+    // What the umask lets a new file be, read off a file made for the purpose.
+    let probe = index_dir.join(".ofsearch-umask-probe");
+    std::fs::File::create(&probe).map_err(io(&probe))?;
+    let allowed = std::fs::metadata(&probe)
+        .map_err(io(&probe))?
+        .permissions()
+        .mode()
+        & 0o444;
+    std::fs::remove_file(&probe).map_err(io(&probe))?;
+    for entry in std::fs::read_dir(index_dir).map_err(io(index_dir))? {
+        let path = entry.map_err(io(index_dir))?.path();
+        let mut permissions = std::fs::metadata(&path).map_err(io(&path))?.permissions();
+        let mode = permissions.mode();
+        if path.is_file() && mode & allowed != allowed {
+            permissions.set_mode(mode | allowed);
+            std::fs::set_permissions(&path, permissions).map_err(io(&path))?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn share(_index_dir: &Path) -> Result<(), IndexerError> {
+    Ok(())
 }
 
 /// Replaces one report's documents in the index.
