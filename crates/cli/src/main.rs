@@ -739,12 +739,18 @@ fn exit_for(total: u64) -> ExitCode {
 /// Builds the index from the bundled corpus if there is none (as the README's first command
 /// expects).
 fn ensure_index(index_dir: &Path) -> Result<()> {
-    if index_dir.join("meta.json").exists() {
+    let unfinished = index_dir.join(ofsearch_schema::UNFINISHED_FILE).exists();
+    if index_dir.join("meta.json").exists() && !unfinished {
         return Ok(());
     }
     let corpus = bundled_corpus()?;
     eprintln!(
-        "ofsearch: no index at {}; building it from {} first",
+        "ofsearch: {} at {}; building it from {} first",
+        if unfinished {
+            "the last indexing run did not finish"
+        } else {
+            "no index"
+        },
         index_dir.display(),
         corpus.display()
     );

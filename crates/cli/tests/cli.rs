@@ -542,6 +542,26 @@ fn search_builds_a_missing_index_from_the_corpus_folder() {
     let out = run(cwd, &["search", "Hartlepool", "--index", "fresh"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(cwd.join("fresh/meta.json").exists());
+
+    // A first build that did not finish is built again, and says why.
+    std::fs::remove_dir_all(cwd.join("ofsearch-index")).expect("remove");
+    std::fs::create_dir(cwd.join("ofsearch-index")).expect("mkdir");
+    std::fs::write(cwd.join("ofsearch-index/ofsearch-unfinished"), "").expect("marker");
+    let reports = run(cwd, &["reports"]);
+    let err = one_line_error(&reports);
+    assert!(err.contains("did not finish"), "{err}");
+    let out = run(cwd, &["search", "Hartlepool"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stderr(&out).starts_with(
+            "ofsearch: the last indexing run did not finish at ofsearch-index; building it"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!cwd.join("ofsearch-index/ofsearch-unfinished").exists());
+    let again = run(cwd, &["search", "Hartlepool"]);
+    assert!(again.stderr.is_empty(), "{}", stderr(&again));
 }
 
 #[test]

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use ofsearch_schema::schema::{RECORD_PARAGRAPH, RECORD_REPORT};
 use ofsearch_schema::{
     build_schema, index_settings, register_tokenizers, Fields, ReportType, SCHEMA_VERSION,
-    VERSION_FILE,
+    UNFINISHED_FILE, VERSION_FILE,
 };
 use rayon::prelude::*;
 use tantivy::directory::MmapDirectory;
@@ -72,7 +72,10 @@ pub fn open_or_create(dir: &Path) -> Result<Index, IndexerError> {
     std::fs::create_dir_all(dir).map_err(io)?;
     let version_file = dir.join(VERSION_FILE);
     let has_meta = dir.join("meta.json").exists();
-    if has_meta {
+    // An unfinished first build's files are ours whatever they say (the version file may not
+    // have been written yet).
+    let unfinished = dir.join(UNFINISHED_FILE).exists();
+    if has_meta && !unfinished {
         let version = std::fs::read_to_string(&version_file).unwrap_or_default();
         if version.trim() != SCHEMA_VERSION.to_string() {
             return Err(IndexerError::Incompatible {
@@ -83,11 +86,16 @@ pub fn open_or_create(dir: &Path) -> Result<Index, IndexerError> {
                 ),
             });
         }
-    } else if std::fs::read_dir(dir).map_err(io)?.next().is_some() {
-        return Err(IndexerError::Incompatible {
-            path: dir.to_path_buf(),
-            detail: "the directory is not empty and holds no index".into(),
-        });
+    } else if !has_meta {
+        // A new index: empty, or what an unfinished first build left.
+        if !unfinished && std::fs::read_dir(dir).map_err(io)?.next().is_some() {
+            return Err(IndexerError::Incompatible {
+                path: dir.to_path_buf(),
+                detail: "the directory is not empty and holds no index".into(),
+            });
+        }
+        // Marked unfinished before tantivy writes anything, until its first commit.
+        std::fs::write(dir.join(UNFINISHED_FILE), "").map_err(io)?;
     }
     let directory = MmapDirectory::open(dir).map_err(|e| IndexerError::Open {
         path: dir.to_path_buf(),
@@ -328,12 +336,25 @@ pub fn index_paths(
     }
     writer.commit()?;
     writer.wait_merging_threads()?;
+    finished(index_dir)?;
     share(index_dir)?;
     let reader = index.reader()?;
     reader.reload()?;
     summary.documents_in_index = reader.searcher().num_docs();
     summary.elapsed = started.elapsed();
     Ok(summary)
+}
+
+/// The index has a commit: it is no longer unfinished.
+fn finished(index_dir: &Path) -> Result<(), IndexerError> {
+    let marker = index_dir.join(UNFINISHED_FILE);
+    match std::fs::remove_file(&marker) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(IndexerError::Io {
+            path: marker,
+            source: e,
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// Makes every file of the index as readable as the umask lets a new file be: tantivy writes

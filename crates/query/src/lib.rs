@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use ofsearch_schema::schema::RECORD_REPORT;
-use ofsearch_schema::{register_tokenizers, Fields, SCHEMA_VERSION, VERSION_FILE};
+use ofsearch_schema::{register_tokenizers, Fields, SCHEMA_VERSION, UNFINISHED_FILE, VERSION_FILE};
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery};
@@ -35,6 +35,10 @@ pub enum QueryError {
     /// There is no index at the path.
     #[error("no index at {0}: run `ofsearch index` first")]
     NoIndex(PathBuf),
+    /// The last indexing run of a new index did not finish (killed or failed before its first
+    /// commit).
+    #[error("the index at {0} is unfinished: the last indexing run did not finish; run `ofsearch index` again")]
+    Unfinished(PathBuf),
     /// The index was written by another version of ofsearch.
     #[error("the index at {path} has schema version '{found}', this ofsearch reads {SCHEMA_VERSION}: remove it and rebuild it with `ofsearch index`")]
     Version {
@@ -89,7 +93,9 @@ impl QueryError {
             QueryError::Parse(_) => ErrorKind::Syntax,
             QueryError::Filter(_) => ErrorKind::Filter,
             QueryError::Request(_) => ErrorKind::Request,
-            QueryError::NoIndex(_) | QueryError::Version { .. } => ErrorKind::NoIndex,
+            QueryError::NoIndex(_) | QueryError::Unfinished(_) | QueryError::Version { .. } => {
+                ErrorKind::NoIndex
+            }
             QueryError::Index(_) | QueryError::Record(_) | QueryError::Internal(_) => {
                 ErrorKind::Internal
             }
@@ -366,6 +372,9 @@ pub struct Searcher {
 impl Searcher {
     /// Opens the index in `dir`.
     pub fn open(dir: &Path) -> Result<Searcher, QueryError> {
+        if dir.join(UNFINISHED_FILE).exists() {
+            return Err(QueryError::Unfinished(dir.to_path_buf()));
+        }
         if !dir.join("meta.json").exists() {
             return Err(QueryError::NoIndex(dir.to_path_buf()));
         }

@@ -462,3 +462,41 @@ fn vocabularies_count_every_paragraph() {
     }
     assert!(v.fields["kind"].iter().any(|c| c.value == "boilerplate"));
 }
+
+/// A first build that did not finish (killed before its commit) leaves a directory the
+/// indexer marks as unfinished: opening it says so, instead of answering from an empty
+/// index, and the next `index_paths` run finishes it.
+#[test]
+fn an_unfinished_first_build_is_said_and_the_next_run_finishes_it() {
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    let index = dir.path().join("idx");
+    // What a run killed after creating the index and before its commit leaves.
+    drop(ofsearch_indexer::open_or_create(&index).expect("create"));
+    assert!(index.join("meta.json").exists());
+    let e = open_error(&index);
+    assert_eq!(e.kind(), ofsearch_query::ErrorKind::NoIndex, "{e}");
+    let message = e.to_string();
+    assert!(
+        message.contains("did not finish") && message.contains("ofsearch index"),
+        "{message}"
+    );
+    // Killed before the version file was written: still ours to finish.
+    std::fs::remove_file(index.join("ofsearch-version")).expect("remove the version file");
+    // The next run finishes it.
+    index_paths(&[sample(HARTLEPOOL_2013)], &index, &IndexOptions::default()).expect("index");
+    let searcher = Searcher::open(&index).expect("a finished index opens");
+    assert!(searcher.search("children", 1).expect("search").total > 0);
+    // Killed before tantivy wrote anything: the marker alone.
+    let early = dir.path().join("early");
+    std::fs::create_dir(&early).expect("mkdir");
+    std::fs::write(early.join("ofsearch-unfinished"), "").expect("marker");
+    assert_eq!(
+        open_error(&early).kind(),
+        ofsearch_query::ErrorKind::NoIndex
+    );
+    index_paths(&[sample(HARTLEPOOL_2013)], &early, &IndexOptions::default()).expect("index");
+    Searcher::open(&early).expect("finished");
+    // A later run killed before its commit leaves the previous commit, which still opens.
+    drop(ofsearch_indexer::open_or_create(&index).expect("reopen"));
+    Searcher::open(&index).expect("the previous commit opens");
+}

@@ -9,6 +9,7 @@ pub mod vocab;
 
 pub use date::Date;
 pub use schema::{
-    build_schema, index_settings, register_tokenizers, Fields, SCHEMA_VERSION, VERSION_FILE,
+    build_schema, index_settings, register_tokenizers, Fields, SCHEMA_VERSION, UNFINISHED_FILE,
+    VERSION_FILE,
 };
 pub use vocab::{Area, Grade, Kind, ReportType, UnknownValue};

@@ -26,6 +26,11 @@ pub const SCHEMA_VERSION: u32 = 5;
 /// Name of the file, beside tantivy's own, in which the indexer records `SCHEMA_VERSION`.
 pub const VERSION_FILE: &str = "ofsearch-version";
 
+/// Name of the file the indexer writes in a directory where it starts a new index, and removes
+/// after that index's first commit: while it is there the index is unfinished (a first build
+/// was killed or failed), whatever tantivy's files say.
+pub const UNFINISHED_FILE: &str = "ofsearch-unfinished";
+
 /// Handles to every field of the schema.
 #[derive(Debug, Clone, Copy)]
 pub struct Fields {
