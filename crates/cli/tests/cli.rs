@@ -795,3 +795,26 @@ fn assert_scores_are_explained(response: &Value) {
         );
     }
 }
+
+/// An index whose files are damaged: the error is one line that says it once (not the
+/// message and then its cause again).
+#[test]
+fn an_index_error_is_said_once() {
+    let dir = workdir();
+    let cwd = dir.path();
+    index(cwd);
+    for entry in std::fs::read_dir(cwd.join("idx")).expect("read the index") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "store") {
+            let mut bytes = std::fs::read(&path).expect("read");
+            let (from, end) = (bytes.len() / 8, bytes.len() / 2);
+            bytes[from..end].fill(0);
+            std::fs::write(&path, bytes).expect("damage");
+        }
+    }
+    let out = run(cwd, &["search", "--index", "idx", "communication"]);
+    let err = one_line_error(&out);
+    assert_eq!(err.matches("index error").count(), 1, "{err}");
+    let cause = err.rsplit(": ").next().expect("a cause").to_string();
+    assert_eq!(err.matches(cause.as_str()).count(), 1, "said twice: {err}");
+}

@@ -51,12 +51,12 @@ pub enum SkipReason {
 #[derive(Debug, thiserror::Error)]
 pub enum IndexerError {
     /// The index directory could not be created or opened.
-    #[error("cannot open index at {path}: {source}")]
+    #[error("cannot open index at {path}: {cause}")]
     Open {
         /// The index directory.
         path: PathBuf,
         /// The underlying error.
-        source: tantivy::TantivyError,
+        cause: tantivy::TantivyError,
     },
     /// The index directory holds something that is not an ofsearch index of this version.
     #[error("{path} is not an ofsearch index of this version ({detail}); remove it or choose another --index")]
@@ -67,17 +67,24 @@ pub enum IndexerError {
         detail: String,
     },
     /// An I/O error on the index directory.
-    #[error("{path}: {source}")]
+    #[error("{path}: {cause}")]
     Io {
         /// The path concerned.
         path: PathBuf,
         /// The underlying error.
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     /// tantivy failed while writing.
+    // Not a `source`: the message says the cause once, also in an error chain.
     #[error("index write failed: {0}")]
-    Tantivy(#[from] tantivy::TantivyError),
+    Tantivy(tantivy::TantivyError),
     /// No input files at all.
     #[error("no inputs given")]
     NoInputs,
+}
+
+impl From<tantivy::TantivyError> for IndexerError {
+    fn from(e: tantivy::TantivyError) -> IndexerError {
+        IndexerError::Tantivy(e)
+    }
 }

@@ -65,9 +65,9 @@ pub struct Summary {
 
 /// Opens the index in `dir`, creating it (and the directory) if absent.
 pub fn open_or_create(dir: &Path) -> Result<Index, IndexerError> {
-    let io = |source| IndexerError::Io {
+    let io = |cause| IndexerError::Io {
         path: dir.to_path_buf(),
-        source,
+        cause,
     };
     std::fs::create_dir_all(dir).map_err(io)?;
     let version_file = dir.join(VERSION_FILE);
@@ -99,15 +99,15 @@ pub fn open_or_create(dir: &Path) -> Result<Index, IndexerError> {
     }
     let directory = MmapDirectory::open(dir).map_err(|e| IndexerError::Open {
         path: dir.to_path_buf(),
-        source: e.into(),
+        cause: e.into(),
     })?;
     let index = Index::builder()
         .schema(build_schema())
         .settings(index_settings())
         .open_or_create(directory)
-        .map_err(|source| IndexerError::Open {
+        .map_err(|cause| IndexerError::Open {
             path: dir.to_path_buf(),
-            source,
+            cause,
         })?;
     std::fs::write(&version_file, SCHEMA_VERSION.to_string()).map_err(io)?;
     register_tokenizers(&index);
@@ -253,7 +253,7 @@ pub fn index_paths(
         .build()
         .map_err(|e| IndexerError::Io {
             path: index_dir.to_path_buf(),
-            source: std::io::Error::other(e),
+            cause: std::io::Error::other(e),
         })?;
 
     // Read, decode and hash.
@@ -351,7 +351,7 @@ fn finished(index_dir: &Path) -> Result<(), IndexerError> {
     match std::fs::remove_file(&marker) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(IndexerError::Io {
             path: marker,
-            source: e,
+            cause: e,
         }),
         _ => Ok(()),
     }
@@ -365,7 +365,7 @@ fn share(index_dir: &Path) -> Result<(), IndexerError> {
     use std::os::unix::fs::PermissionsExt;
     let io = |path: &Path| {
         let path = path.to_path_buf();
-        move |source| IndexerError::Io { path, source }
+        move |cause| IndexerError::Io { path, cause }
     };
     // What the umask lets a new file be, read off a file made for the purpose.
     let probe = index_dir.join(".ofsearch-umask-probe");

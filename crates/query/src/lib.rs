@@ -58,12 +58,13 @@ pub enum QueryError {
     /// (Not a `source`: the message says the column and reason once, also in an error chain.)
     #[error("query does not parse: {0}")]
     Parse(syntax::SyntaxError),
-    /// The index could not be read.
+    /// The index could not be read. (Not a `source`, nor `Record`'s: the message says the
+    /// cause once, also in an error chain.)
     #[error("index error: {0}")]
-    Index(#[from] tantivy::TantivyError),
+    Index(tantivy::TantivyError),
     /// A stored report record is damaged.
     #[error("damaged report record: {0}")]
-    Record(#[from] serde_json::Error),
+    Record(serde_json::Error),
     /// A fault of ofsearch's own, not of the request (a tokenizer missing from the index).
     #[error("internal error: {0}")]
     Internal(String),
@@ -117,6 +118,18 @@ impl QueryError {
             QueryError::Parse(e) => Some(e.column),
             _ => None,
         }
+    }
+}
+
+impl From<tantivy::TantivyError> for QueryError {
+    fn from(e: tantivy::TantivyError) -> QueryError {
+        QueryError::Index(e)
+    }
+}
+
+impl From<serde_json::Error> for QueryError {
+    fn from(e: serde_json::Error) -> QueryError {
+        QueryError::Record(e)
     }
 }
 
