@@ -660,12 +660,17 @@ impl Searcher {
         // No page can reach past the index's documents: bounding offset and limit by them
         // keeps the collectors' buffers bounded whatever a request asks.
         let documents = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
-        let bounded = SearchRequest {
-            offset: request.offset.min(documents),
-            limit: request.limit.min(documents),
-            ..request.clone()
+        let bounded;
+        let request = if request.offset > documents || request.limit > documents {
+            bounded = SearchRequest {
+                offset: request.offset.min(documents),
+                limit: request.limit.min(documents),
+                ..request.clone()
+            };
+            &bounded
+        } else {
+            request
         };
-        let request = &bounded;
         let (top, (total, (facets, reports))) = self.counted_pass(searcher, request, &compiled)?;
         let mut page: Vec<(f32, DocAddress, Option<u64>)> = if request.group_by_report {
             self.report_page(searcher, request, &reports)

@@ -828,7 +828,7 @@ impl Boosts {
         for (name, weight) in [("section", self.section), ("proximity", self.proximity)] {
             if !weight.is_finite() || weight < 0.0 {
                 return Err(QueryError::Request(format!(
-                    "the {name} weight is {weight}: give a number of 0 (off) or more"
+                    "the {name} weight is {weight}: give a finite number, 0 (off) or more"
                 )));
             }
         }

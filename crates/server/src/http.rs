@@ -129,7 +129,9 @@ async fn access_log(request: Request, next: Next) -> Response {
     response
 }
 
-/// The accept loop (see [`crate::serve`]).
+/// Serves `app` on `listener` until `shutdown` resolves, then lets requests in flight finish
+/// (for at most 30 s) and returns. Connections that do not send their headers within
+/// `limits.client_timeout` are closed.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     app: Router,

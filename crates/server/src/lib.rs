@@ -17,7 +17,6 @@ mod page;
 mod params;
 mod reports;
 
-use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -103,14 +102,4 @@ pub fn app(live: Arc<Live>, limits: Limits) -> Router {
     )
 }
 
-/// Serves `app` on `listener` until `shutdown` resolves, then lets requests in flight finish
-/// (for at most 30 s) and returns. Connections that do not send their headers within
-/// `limits.client_timeout` are closed.
-pub async fn serve(
-    listener: tokio::net::TcpListener,
-    app: Router,
-    limits: &Limits,
-    shutdown: impl Future<Output = ()>,
-) -> std::io::Result<()> {
-    http::serve(listener, app, limits, shutdown).await
-}
+pub use http::serve;

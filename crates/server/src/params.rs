@@ -4,7 +4,7 @@
 //! An empty value (`grade=`, what an HTML form sends for an empty field) counts as absent.
 
 use ofsearch_query::analysis::{CompareBy, KwicSort, Split};
-use ofsearch_query::{Boosts, Filters, SearchRequest, Sort};
+use ofsearch_query::{Filters, SearchRequest, Sort};
 
 use crate::error::ApiError;
 use crate::Limits;
@@ -401,16 +401,8 @@ pub fn check(request: &SearchRequest, limits: &Limits) -> Result<(), ApiError> {
             limits.max_window
         )));
     }
-    let Boosts {
-        section, proximity, ..
-    } = request.boosts;
-    for (name, value) in [("section", section), ("proximity", proximity)] {
-        if !value.is_finite() || value < 0.0 {
-            return Err(ApiError::Parameter(format!(
-                "boosts.{name} is {value}: give a finite number, 0 or more"
-            )));
-        }
-    }
+    // The library's own check (a finite weight of 0 or more), as a parameter error.
+    request.boosts.check()?;
     Ok(())
 }
 
