@@ -51,6 +51,17 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Remove reports from the index: by report id, by file (whether or not it still
+    /// exists) or by folder (every report under it). Re-indexing a folder removes by itself
+    /// the reports whose files under it are gone.
+    Remove {
+        /// Report ids, files or folders
+        #[arg(required = true, value_name = "REPORT_ID|PATH")]
+        targets: Vec<String>,
+        /// Print what was removed as JSON
+        #[arg(long)]
+        json: bool,
+    },
     /// List the indexed reports with their metadata and judgements
     Reports {
         #[arg(long, value_enum, default_value_t = ReportsFormat::Table)]
@@ -349,6 +360,27 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 writeln!(out)?;
             } else {
                 print_summary(&mut out, &summary, &index_dir)?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Remove { targets, json } => {
+            let removal = ofsearch_indexer::remove(&targets, &index_dir)
+                .with_context(|| format!("removing from {}", index_dir.display()))?;
+            let mut out = std::io::stdout().lock();
+            if json {
+                serde_json::to_writer_pretty(&mut out, &removal)?;
+                writeln!(out)?;
+            } else {
+                let n = removal.removed.len();
+                writeln!(out, "Removed {n} {}:", plural(n, "report", "reports"))?;
+                for source in &removal.removed {
+                    writeln!(out, "  {source}")?;
+                }
+                writeln!(
+                    out,
+                    "The index now holds {} documents.",
+                    removal.documents_in_index
+                )?;
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -823,6 +855,15 @@ fn build_index(
     Ok(summary)
 }
 
+/// `one` or `many`, as `n` asks.
+fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 {
+        one
+    } else {
+        many
+    }
+}
+
 fn print_summary(out: &mut dyn Write, s: &Summary, index_dir: &Path) -> Result<()> {
     writeln!(
         out,
@@ -847,14 +888,22 @@ fn print_summary(out: &mut dyn Write, s: &Summary, index_dir: &Path) -> Result<(
             writeln!(out, "  {path}")?;
         }
     }
+    if !s.removed.is_empty() {
+        let n = s.removed.len();
+        let (reports, files) = if n == 1 {
+            ("report", "file is")
+        } else {
+            ("reports", "files are")
+        };
+        writeln!(out, "Removed {n} {reports} whose {files} gone:")?;
+        for path in &s.removed {
+            writeln!(out, "  {path}")?;
+        }
+    }
     if s.skipped.is_empty() {
         writeln!(out, "Skipped: none")?;
     } else {
-        let files = if s.skipped.len() == 1 {
-            "file"
-        } else {
-            "files"
-        };
+        let files = plural(s.skipped.len(), "file", "files");
         writeln!(out, "Skipped {} {files}:", s.skipped.len())?;
         for (path, why) in &s.skipped {
             writeln!(out, "  {path}: {why}")?;

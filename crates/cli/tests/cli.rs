@@ -818,3 +818,41 @@ fn an_index_error_is_said_once() {
     let cause = err.rsplit(": ").next().expect("a cause").to_string();
     assert_eq!(err.matches(cause.as_str()).count(), 1, "said twice: {err}");
 }
+
+#[test]
+fn reindexing_says_what_it_removed_and_remove_takes_reports_out() {
+    let dir = workdir();
+    let cwd = dir.path();
+    index(cwd);
+    std::fs::remove_file(cwd.join("in").join(SAMPLES[0])).expect("delete");
+    let summary = index(cwd);
+    assert!(summary.starts_with("Indexed 2 reports, "), "{summary}");
+    let removed = format!(
+        "\nRemoved 1 report whose file is gone:\n  in/{}\n",
+        SAMPLES[0]
+    );
+    assert!(summary.contains(&removed), "{summary}");
+    let json_summary = json(&run(cwd, &["index", "in", "--index", "idx", "--json"]));
+    assert_eq!(json_summary["removed"], serde_json::json!([]));
+
+    let gone = format!("in/{}", SAMPLES[1]);
+    let out = run(cwd, &["remove", &gone, "--index", "idx"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let said = stdout(&out);
+    assert!(
+        said.starts_with(&format!("Removed 1 report:\n  {gone}\n")),
+        "{said}"
+    );
+    assert!(said.contains("The index now holds "), "{said}");
+    let reports = json(&run(
+        cwd,
+        &["reports", "--index", "idx", "--format", "json"],
+    ));
+    assert_eq!(reports.as_array().map(Vec::len), Some(1));
+
+    let err = one_line_error(&run(cwd, &["remove", "in/nothing.txt", "--index", "idx"]));
+    assert!(err.contains("not in the index: in/nothing.txt"), "{err}");
+    let err = one_line_error(&run(cwd, &["remove", "abc", "--index", "nowhere"]));
+    assert!(err.contains("no index at nowhere"), "{err}");
+    assert!(!cwd.join("nowhere").exists());
+}

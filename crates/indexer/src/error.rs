@@ -81,6 +81,17 @@ pub enum IndexerError {
     /// No input files at all.
     #[error("no inputs given")]
     NoInputs,
+    /// There is no index to change (removing needs one).
+    #[error("no index at {0}")]
+    NoIndex(PathBuf),
+    /// The index is what a build that did not finish left (removing from it would make it
+    /// look finished).
+    #[error("the last indexing run into {0} did not finish; run `ofsearch index` again")]
+    Unfinished(PathBuf),
+    /// Reports to remove that the index does not hold: neither a report id nor the path of an
+    /// indexed file or of a folder holding one.
+    #[error("not in the index: {} (give a report id, or the path of an indexed file or folder)", .0.join(", "))]
+    NotIndexed(Vec<String>),
 }
 
 impl From<tantivy::TantivyError> for IndexerError {

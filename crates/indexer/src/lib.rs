@@ -21,4 +21,4 @@ pub mod writer;
 
 pub use error::{IndexerError, SkipReason};
 pub use report::{parse, Paragraph, Parsed, Report};
-pub use writer::{index_paths, open_or_create, IndexOptions, Summary};
+pub use writer::{index_paths, open_or_create, remove, IndexOptions, Removal, Summary};

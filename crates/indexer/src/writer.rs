@@ -13,7 +13,10 @@ use ofsearch_schema::{
     UNFINISHED_FILE, VERSION_FILE,
 };
 use rayon::prelude::*;
+use tantivy::collector::{Count, DocSetCollector};
 use tantivy::directory::MmapDirectory;
+use tantivy::query::TermQuery;
+use tantivy::schema::IndexRecordOption;
 use tantivy::{doc, Index, IndexWriter, TantivyDocument, Term};
 
 use crate::authority::AuthorityTable;
@@ -61,6 +64,8 @@ pub struct Summary {
     pub elapsed: Duration,
     /// Documents in the index after the run (reports and paragraphs).
     pub documents_in_index: u64,
+    /// Reports removed because their files under the inputs are gone, by source.
+    pub removed: Vec<String>,
 }
 
 /// Opens the index in `dir`, creating it (and the directory) if absent.
@@ -128,6 +133,47 @@ impl PathNames {
                 .ok()
                 .and_then(|cwd| std::fs::canonicalize(cwd).ok()),
         }
+    }
+
+    /// A recorded source as an absolute path (a relative one is read against the working
+    /// directory).
+    fn absolute(&self, source: &str) -> PathBuf {
+        match &self.cwd {
+            Some(cwd) => cwd.join(source),
+            None => PathBuf::from(source),
+        }
+    }
+
+    /// An input as the absolute path its sources lie under: canonical as far as it exists (a
+    /// file that is gone cannot be resolved, its folder can).
+    fn root(&self, input: &Path) -> PathBuf {
+        let mut spelled = match &self.cwd {
+            Some(cwd) if input.is_relative() => cwd.clone(),
+            _ => PathBuf::new(),
+        };
+        for part in input.components() {
+            match part {
+                std::path::Component::CurDir => {}
+                std::path::Component::ParentDir => {
+                    spelled.pop();
+                }
+                other => spelled.push(other),
+            }
+        }
+        // The nearest ancestor that exists, canonical (through links), with the rest after it.
+        for ancestor in spelled.ancestors() {
+            if let (Ok(real), Ok(rest)) = (
+                std::fs::canonicalize(ancestor),
+                spelled.strip_prefix(ancestor),
+            ) {
+                return if rest.as_os_str().is_empty() {
+                    real
+                } else {
+                    real.join(rest)
+                };
+            }
+        }
+        spelled
     }
 
     fn name(&self, path: &Path) -> String {
@@ -207,6 +253,8 @@ fn read_file(path: &Path) -> Result<Vec<u8>, SkipReason> {
 /// in walk order, so that of two byte-identical files the first by path is indexed, the same on
 /// every run; then it reads each file again, parses and writes in parallel. Memory is bounded
 /// by the threads (one report each) and the writer's budget, whatever the size of the corpus.
+/// Reports indexed earlier whose files under an input are gone (deleted, renamed away) are
+/// removed in the same commit.
 pub fn index_paths(
     inputs: &[PathBuf],
     index_dir: &Path,
@@ -217,10 +265,7 @@ pub fn index_paths(
     }
     let started = Instant::now();
     let index = open_or_create(index_dir)?;
-    let fields = Fields::new(&index.schema()).map_err(|e| IndexerError::Incompatible {
-        path: index_dir.to_path_buf(),
-        detail: e.to_string(),
-    })?;
+    let fields = index_fields(&index, index_dir)?;
     let threads = if options.threads == 0 {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     } else {
@@ -228,11 +273,49 @@ pub fn index_paths(
     };
     let mut writer: IndexWriter =
         index.writer_with_num_threads(threads, options.memory_budget.max(threads * (16 << 20)))?;
-
-    // Walk, naming each path once: a file reached twice (overlapping inputs) is one file.
     let names = PathNames::new();
+    let mut slots = walk(inputs, &names);
+    let total = slots
+        .iter()
+        .filter(|(_, slot)| matches!(slot, Slot::Found(_)))
+        .count();
+    let removed = gone(&index, &fields, inputs, &slots, &names)?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| IndexerError::Io {
+            path: index_dir.to_path_buf(),
+            cause: std::io::Error::other(e),
+        })?;
+    pool.install(|| hash_all(&mut slots));
+    mark_duplicates(&mut slots);
+    if let Err(e) = pool.install(|| write_all(&writer, &fields, &mut slots, total, options)) {
+        writer.rollback()?;
+        return Err(e);
+    }
+    for source in &removed {
+        writer.delete_term(Term::from_field_text(fields.source, source));
+    }
+    let mut summary = summarise(slots);
+    summary.removed = removed;
+    summary.documents_in_index = commit(&index, writer, index_dir)?;
+    summary.elapsed = started.elapsed();
+    Ok(summary)
+}
+
+/// The fields of an opened index, or why it is not one of ours.
+fn index_fields(index: &Index, index_dir: &Path) -> Result<Fields, IndexerError> {
+    Fields::new(&index.schema()).map_err(|e| IndexerError::Incompatible {
+        path: index_dir.to_path_buf(),
+        detail: e.to_string(),
+    })
+}
+
+/// Walks the inputs, naming each path once: a file reached twice (overlapping inputs) is one
+/// file.
+fn walk(inputs: &[PathBuf], names: &PathNames) -> Vec<(String, Slot)> {
     let mut seen = HashSet::new();
-    let mut slots: Vec<(String, Slot)> = Vec::new();
+    let mut slots = Vec::new();
     for found in read::walk(inputs) {
         let (path, slot) = match found {
             Found::File(path) => (path.clone(), Slot::Found(path)),
@@ -243,37 +326,28 @@ pub fn index_paths(
             slots.push((source, slot));
         }
     }
-    let total = slots
-        .iter()
-        .filter(|(_, slot)| matches!(slot, Slot::Found(_)))
-        .count();
-    let authorities = AuthorityTable::bundled();
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| IndexerError::Io {
-            path: index_dir.to_path_buf(),
-            cause: std::io::Error::other(e),
-        })?;
+    slots
+}
 
-    // Read, decode and hash.
-    pool.install(|| {
-        slots.par_iter_mut().for_each(|(_, slot)| {
-            if let Slot::Found(path) = slot {
-                *slot = match read_file(path) {
-                    Err(reason) => Slot::Skipped(reason),
-                    Ok(bytes) => Slot::Read {
-                        path: std::mem::take(path),
-                        id: report::content_id(&bytes),
-                    },
-                };
-            }
-        });
+/// Reads, decodes and hashes every file found, in parallel (on the current rayon pool).
+fn hash_all(slots: &mut [(String, Slot)]) {
+    slots.par_iter_mut().for_each(|(_, slot)| {
+        if let Slot::Found(path) = slot {
+            *slot = match read_file(path) {
+                Err(reason) => Slot::Skipped(reason),
+                Ok(bytes) => Slot::Read {
+                    path: std::mem::take(path),
+                    id: report::content_id(&bytes),
+                },
+            };
+        }
     });
+}
 
-    // Duplicates, in walk order.
+/// Skips every file whose bytes an earlier file in walk order has.
+fn mark_duplicates(slots: &mut [(String, Slot)]) {
     let mut first_of: HashMap<String, String> = HashMap::new();
-    for (source, slot) in &mut slots {
+    for (source, slot) in slots {
         if let Slot::Read { id, .. } = slot {
             if let Some(first) = first_of.get(id.as_str()) {
                 *slot = Slot::Skipped(SkipReason::Duplicate(first.clone()));
@@ -282,8 +356,18 @@ pub fn index_paths(
             }
         }
     }
+}
 
-    // Read again, parse and write.
+/// Reads each file again, parses it and hands its documents to the writer, in parallel (on
+/// the current rayon pool), saying how many of the `total` files found are done.
+fn write_all(
+    writer: &IndexWriter,
+    fields: &Fields,
+    slots: &mut [(String, Slot)],
+    total: usize,
+    options: &IndexOptions<'_>,
+) -> Result<(), IndexerError> {
+    let authorities = AuthorityTable::bundled();
     let to_parse = slots
         .iter()
         .filter(|(_, slot)| matches!(slot, Slot::Read { .. }))
@@ -292,29 +376,26 @@ pub fn index_paths(
     if let Some(progress) = options.progress {
         progress(total - to_parse, total);
     }
-    let written = pool.install(|| {
-        slots
-            .par_iter_mut()
-            .try_for_each(|(source, slot)| -> Result<(), IndexerError> {
-                if let Slot::Read { path, .. } = slot {
-                    // A file changed since it was hashed is indexed as it is now.
-                    *slot = match read_file(path) {
-                        Err(reason) => Slot::Skipped(reason),
-                        Ok(bytes) => index_file(&writer, &fields, source, &bytes, authorities)?,
-                    };
-                    let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-                    if let Some(progress) = options.progress {
-                        progress(n, total);
-                    }
+    slots
+        .par_iter_mut()
+        .try_for_each(|(source, slot)| -> Result<(), IndexerError> {
+            if let Slot::Read { path, .. } = slot {
+                // A file changed since it was hashed is indexed as it is now.
+                *slot = match read_file(path) {
+                    Err(reason) => Slot::Skipped(reason),
+                    Ok(bytes) => index_file(writer, fields, source, &bytes, authorities)?,
+                };
+                let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+                if let Some(progress) = options.progress {
+                    progress(n, total);
                 }
-                Ok(())
-            })
-    });
-    if let Err(e) = written {
-        writer.rollback()?;
-        return Err(e);
-    }
+            }
+            Ok(())
+        })
+}
 
+/// What the run did, from its slots.
+fn summarise(slots: Vec<(String, Slot)>) -> Summary {
     let mut summary = Summary::default();
     for (source, slot) in slots {
         match slot {
@@ -334,15 +415,170 @@ pub fn index_paths(
             Slot::Found(_) | Slot::Read { .. } => {}
         }
     }
+    summary
+}
+
+/// Commits the writer's work, marks the index finished and readable, and counts its documents.
+fn commit(index: &Index, mut writer: IndexWriter, index_dir: &Path) -> Result<u64, IndexerError> {
     writer.commit()?;
     writer.wait_merging_threads()?;
     finished(index_dir)?;
     share(index_dir)?;
     let reader = index.reader()?;
     reader.reload()?;
-    summary.documents_in_index = reader.searcher().num_docs();
-    summary.elapsed = started.elapsed();
-    Ok(summary)
+    Ok(reader.searcher().num_docs())
+}
+
+/// The sources of the reports in the index whose files under one of `inputs` are gone: not
+/// found by this run's walk as report files. A file still there but unreadable keeps its
+/// report (it was found), as does one under a path the walk could not read; a source recorded
+/// relative to another working directory is not under these inputs and is left alone.
+fn gone(
+    index: &Index,
+    fields: &Fields,
+    inputs: &[PathBuf],
+    slots: &[(String, Slot)],
+    names: &PathNames,
+) -> Result<Vec<String>, IndexerError> {
+    let roots: Vec<PathBuf> = inputs.iter().map(|input| names.root(input)).collect();
+    let found: HashSet<PathBuf> = slots
+        .iter()
+        .filter(|(_, slot)| matches!(slot, Slot::Found(_)))
+        .map(|(source, _)| names.absolute(source))
+        .collect();
+    // What the walk could not read (a folder it may not enter, a link to a mount that is
+    // down) is not known to be gone.
+    let unwalked: Vec<PathBuf> = slots
+        .iter()
+        .filter(|(_, slot)| matches!(slot, Slot::Skipped(SkipReason::Unreadable(_))))
+        .map(|(source, _)| names.absolute(source))
+        .collect();
+    let searcher = index.reader()?.searcher();
+    let mut gone = Vec::new();
+    for source in indexed_sources(&searcher, fields)? {
+        let path = names.absolute(&source);
+        if roots.iter().any(|root| path.starts_with(root))
+            && !found.contains(&path)
+            && !unwalked.iter().any(|dark| path.starts_with(dark))
+        {
+            gone.push(source);
+        }
+    }
+    Ok(gone)
+}
+
+/// The source of every report the commit holds (live documents only), sorted.
+fn indexed_sources(
+    searcher: &tantivy::Searcher,
+    fields: &Fields,
+) -> Result<Vec<String>, IndexerError> {
+    let mut sources = std::collections::BTreeSet::new();
+    for segment in searcher.segment_readers() {
+        let terms = segment.inverted_index(fields.source)?;
+        let mut stream = terms
+            .terms()
+            .stream()
+            .map_err(tantivy::TantivyError::from)?;
+        while stream.advance() {
+            sources.insert(String::from_utf8_lossy(stream.key()).into_owned());
+        }
+    }
+    // A term dictionary keeps the terms of deleted documents until a merge.
+    let mut live = Vec::with_capacity(sources.len());
+    for source in sources {
+        let query = TermQuery::new(
+            Term::from_field_text(fields.source, &source),
+            IndexRecordOption::Basic,
+        );
+        if searcher.search(&query, &Count)? > 0 {
+            live.push(source);
+        }
+    }
+    Ok(live)
+}
+
+/// The sources of the live documents of report `id` (one, unless the index is damaged).
+fn sources_of_id(
+    searcher: &tantivy::Searcher,
+    fields: &Fields,
+    id: &str,
+) -> Result<HashSet<String>, IndexerError> {
+    let query = TermQuery::new(
+        Term::from_field_text(fields.report_id, id),
+        IndexRecordOption::Basic,
+    );
+    let mut sources = HashSet::new();
+    for address in searcher.search(&query, &DocSetCollector)? {
+        let segment = searcher.segment_reader(address.segment_ord);
+        let name = searcher.schema().get_field_name(fields.source);
+        let Some(column) = segment.fast_fields().str(name)? else {
+            continue;
+        };
+        for ord in column.term_ords(address.doc_id) {
+            let mut source = String::new();
+            column
+                .ord_to_str(ord, &mut source)
+                .map_err(tantivy::TantivyError::from)?;
+            sources.insert(source);
+        }
+    }
+    Ok(sources)
+}
+
+/// What [`remove`] did.
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub struct Removal {
+    /// The sources of the reports removed, sorted.
+    pub removed: Vec<String>,
+    /// Documents in the index after the removal (reports and paragraphs).
+    pub documents_in_index: u64,
+}
+
+/// Removes reports from the index at `index_dir`, each target being a report id, the path of
+/// an indexed file (whether or not it still exists) or a folder (every report under it). All
+/// or nothing: a target the index does not hold is an error and nothing is removed.
+pub fn remove(targets: &[String], index_dir: &Path) -> Result<Removal, IndexerError> {
+    if index_dir.join(UNFINISHED_FILE).exists() {
+        // Committing here would make a partial build look finished.
+        return Err(IndexerError::Unfinished(index_dir.to_path_buf()));
+    }
+    if !index_dir.join("meta.json").exists() {
+        return Err(IndexerError::NoIndex(index_dir.to_path_buf()));
+    }
+    let index = open_or_create(index_dir)?;
+    let fields = index_fields(&index, index_dir)?;
+    let names = PathNames::new();
+    let searcher = index.reader()?.searcher();
+    let sources = indexed_sources(&searcher, &fields)?;
+    let mut chosen = std::collections::BTreeSet::new();
+    let mut unknown = Vec::new();
+    for target in targets {
+        let root = names.root(Path::new(target));
+        let mut matched = false;
+        for source in &sources {
+            if names.absolute(source).starts_with(&root) {
+                chosen.insert(source.clone());
+                matched = true;
+            }
+        }
+        let of_id = sources_of_id(&searcher, &fields, target)?;
+        if !matched && of_id.is_empty() {
+            unknown.push(target.clone());
+        }
+        chosen.extend(of_id);
+    }
+    if !unknown.is_empty() {
+        return Err(IndexerError::NotIndexed(unknown));
+    }
+    let writer: IndexWriter = index.writer_with_num_threads(1, 16 << 20)?;
+    for source in &chosen {
+        writer.delete_term(Term::from_field_text(fields.source, source));
+    }
+    let documents_in_index = commit(&index, writer, index_dir)?;
+    Ok(Removal {
+        removed: chosen.into_iter().collect(),
+        documents_in_index,
+    })
 }
 
 /// The index has a commit: it is no longer unfinished.

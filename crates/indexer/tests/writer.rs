@@ -9,13 +9,17 @@
 //! 6. a byte-identical copy is skipped as a duplicate of the first in walk order, and a file
 //!    reached twice through overlapping inputs is indexed once, silently;
 //! 7. a file named on its own with another extension is reported, not silently ignored;
-//! 8. a missing input is reported, a directory that is not an index is refused and left alone.
+//! 8. a missing input is reported, a directory that is not an index is refused and left alone;
+//! 9. re-indexing a folder removes the reports whose files under it are gone (deleted, renamed
+//!    away), says so, and leaves every report outside that folder alone;
+//! 10. `remove` takes reports out by id, by file or by folder, and refuses (removing nothing) a
+//!     name the index does not hold.
 #![cfg(unix)]
 
 use std::os::unix::fs::{symlink, PermissionsExt};
 use std::path::{Path, PathBuf};
 
-use ofsearch_indexer::{index_paths, IndexOptions, IndexerError, Summary};
+use ofsearch_indexer::{index_paths, remove, IndexOptions, IndexerError, Summary};
 use ofsearch_schema::schema::{RECORD_PARAGRAPH, RECORD_REPORT};
 use ofsearch_schema::Fields;
 use tantivy::collector::Count;
@@ -379,4 +383,166 @@ fn every_document_carries_its_report_date_for_sorting_and_ranges() {
         searcher.num_docs() as usize,
         dated(20_131_211) + dated(20_111_108) + dated(20_091_125)
     );
+}
+
+#[test]
+fn reindexing_a_folder_removes_the_reports_whose_files_are_gone() {
+    let fx = fixture();
+    // A second folder, indexed too, that the re-index of `in/` must not touch.
+    let other = fx.input.parent().expect("parent").join("other");
+    std::fs::create_dir(&other).expect("mkdir other");
+    let kept = other.join("kept.txt");
+    std::fs::write(
+        &kept,
+        "Children's services in Nowhere\n\nA paragraph about zanzibar.\n",
+    )
+    .expect("write");
+    run(&[fx.input.clone(), other.clone()], &fx.index);
+    let kept_docs = count(&fx.index, |f| f.report_id, &report_id(&kept));
+    assert!(kept_docs > 1);
+    let deleted = fx.input.join(SAMPLES[0]);
+    let renamed = fx.input.join(SAMPLES[1]);
+    let (deleted_id, renamed_id) = (report_id(&deleted), report_id(&renamed));
+    assert!(count(&fx.index, |f| f.report_id, &deleted_id) > 1);
+
+    std::fs::remove_file(&deleted).expect("delete");
+    std::fs::rename(&renamed, renamed.with_extension("txt.bak")).expect("rename");
+    let summary = run(std::slice::from_ref(&fx.input), &fx.index);
+    let mut removed = summary.removed.clone();
+    removed.sort();
+    assert_eq!(
+        removed,
+        vec![
+            deleted.to_string_lossy().into_owned(),
+            renamed.to_string_lossy().into_owned()
+        ]
+    );
+    assert_eq!(summary.reports, 1);
+    assert_eq!(count(&fx.index, |f| f.report_id, &deleted_id), 0);
+    assert_eq!(count(&fx.index, |f| f.report_id, &renamed_id), 0);
+    assert_eq!(
+        count(&fx.index, |f| f.report_id, &report_id(&kept)),
+        kept_docs
+    );
+    assert_eq!(count(&fx.index, |f| f.record, RECORD_REPORT), 2);
+    assert_eq!(
+        summary.documents_in_index as usize,
+        count(&fx.index, |f| f.record, RECORD_REPORT)
+            + count(&fx.index, |f| f.record, RECORD_PARAGRAPH)
+    );
+    // Nothing more is gone: the next run removes nothing.
+    let again = run(std::slice::from_ref(&fx.input), &fx.index);
+    assert!(again.removed.is_empty(), "{:?}", again.removed);
+}
+
+#[test]
+fn a_folder_that_cannot_be_walked_is_not_gone() {
+    let fx = fixture();
+    let sub = fx.input.join("sub");
+    std::fs::create_dir(&sub).expect("mkdir sub");
+    std::fs::rename(fx.input.join(SAMPLES[0]), sub.join(SAMPLES[0])).expect("move");
+    let id = report_id(&sub.join(SAMPLES[0]));
+    run(std::slice::from_ref(&fx.input), &fx.index);
+    let docs = count(&fx.index, |f| f.report_id, &id);
+    assert!(docs > 1);
+    // The folder is now a link to somewhere that is not there (a mount that is down).
+    let away = fx.input.parent().expect("parent").join("away");
+    std::fs::rename(&sub, &away).expect("move sub away");
+    symlink(away.join("missing"), &sub).expect("symlink");
+    let summary = run(std::slice::from_ref(&fx.input), &fx.index);
+    assert!(summary.removed.is_empty(), "{:?}", summary.removed);
+    assert!(skipped(&summary, "sub").is_some(), "{:?}", summary.skipped);
+    assert_eq!(count(&fx.index, |f| f.report_id, &id), docs);
+}
+
+#[test]
+fn reindexing_one_gone_file_by_name_removes_it() {
+    let fx = fixture();
+    run(std::slice::from_ref(&fx.input), &fx.index);
+    let gone = fx.input.join(SAMPLES[2]);
+    let id = report_id(&gone);
+    std::fs::remove_file(&gone).expect("delete");
+    let summary = index_paths(
+        std::slice::from_ref(&gone),
+        &fx.index,
+        &IndexOptions::default(),
+    )
+    .expect("run");
+    assert_eq!(summary.removed, vec![gone.to_string_lossy().into_owned()]);
+    assert_eq!(
+        skipped(&summary, SAMPLES[2]),
+        Some("no such file or directory")
+    );
+    assert_eq!(count(&fx.index, |f| f.report_id, &id), 0);
+    assert_eq!(
+        count(&fx.index, |f| f.record, RECORD_REPORT),
+        SAMPLES.len() - 1
+    );
+}
+
+#[test]
+fn remove_takes_reports_out_by_id_file_or_folder() {
+    let fx = fixture();
+    let before = run(std::slice::from_ref(&fx.input), &fx.index);
+    let by_id = report_id(&fx.input.join(SAMPLES[0]));
+    // A file given by another spelling of its path, and one that no longer exists.
+    let by_path = fx.input.join(".").join(SAMPLES[1]);
+    let id1 = report_id(&by_path);
+    let removed = remove(
+        &[by_id.clone(), by_path.to_string_lossy().into_owned()],
+        &fx.index,
+    )
+    .expect("remove");
+    let mut sources = removed.removed.clone();
+    sources.sort();
+    assert_eq!(
+        sources,
+        vec![
+            fx.input.join(SAMPLES[0]).to_string_lossy().into_owned(),
+            fx.input.join(SAMPLES[1]).to_string_lossy().into_owned()
+        ]
+    );
+    assert_eq!(count(&fx.index, |f| f.report_id, &by_id), 0);
+    assert_eq!(count(&fx.index, |f| f.report_id, &id1), 0);
+    assert_eq!(count(&fx.index, |f| f.record, RECORD_REPORT), 1);
+    assert!(removed.documents_in_index < before.documents_in_index);
+
+    let last = fx.input.join(SAMPLES[2]);
+    std::fs::remove_file(&last).expect("delete");
+    let removed = remove(&[fx.input.to_string_lossy().into_owned()], &fx.index).expect("folder");
+    assert_eq!(removed.removed, vec![last.to_string_lossy().into_owned()]);
+    assert_eq!(removed.documents_in_index, 0);
+}
+
+#[test]
+fn remove_refuses_a_name_the_index_does_not_hold_and_removes_nothing() {
+    let fx = fixture();
+    let before = run(std::slice::from_ref(&fx.input), &fx.index);
+    let known = report_id(&fx.input.join(SAMPLES[0]));
+    let err = remove(&[known.clone(), "no-such-report".into()], &fx.index).expect_err("unknown");
+    assert!(matches!(err, IndexerError::NotIndexed(_)), "{err:?}");
+    let message = err.to_string();
+    assert!(message.contains("no-such-report"), "{message}");
+    assert!(!message.contains('\n'), "{message}");
+    assert!(count(&fx.index, |f| f.report_id, &known) > 1);
+    assert_eq!(
+        count(&fx.index, |f| f.record, RECORD_REPORT),
+        before.reports
+    );
+}
+
+#[test]
+fn remove_needs_an_index() {
+    let fx = fixture();
+    let err = remove(&["anything".into()], &fx.index).expect_err("no index");
+    assert!(matches!(err, IndexerError::NoIndex(_)), "{err:?}");
+    assert!(!fx.index.exists());
+    // Nor does it finish what an interrupted first build left.
+    run(std::slice::from_ref(&fx.input), &fx.index);
+    let marker = fx.index.join(ofsearch_schema::UNFINISHED_FILE);
+    std::fs::write(&marker, "").expect("mark");
+    let known = report_id(&fx.input.join(SAMPLES[0]));
+    let err = remove(&[known], &fx.index).expect_err("unfinished");
+    assert!(matches!(err, IndexerError::Unfinished(_)), "{err:?}");
+    assert!(marker.exists());
 }
