@@ -3,9 +3,10 @@
 //! judgements, splits it into tagged paragraph-level documents and writes a tantivy index.
 //!
 //! Data flow: [`read`] (files) -> [`lines`] (clean lines) -> [`recognise`] (report metadata)
-//! -> [`segment`] (blocks) -> [`report`] (tagged paragraphs) -> [`writer`] (index).
+//! -> [`segment`] (blocks) -> [`report`] (tagged paragraphs, [`bound`]ed) -> [`writer`] (index).
 
 pub mod authority;
+pub mod bound;
 pub mod date;
 pub mod error;
 pub mod grades;

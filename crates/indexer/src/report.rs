@@ -9,6 +9,7 @@ use regex::Regex;
 use serde::Serialize;
 
 use crate::authority::{Authority, AuthorityTable};
+use crate::bound;
 use crate::date::Date;
 use crate::grades::{self, FoundGrade};
 use crate::headings::{self, HeadingInfo};
@@ -389,8 +390,8 @@ pub fn parse(text: &str, source: &str, bytes: &[u8], authorities: &AuthorityTabl
                 kind
             };
         }
-        paragraphs.push(Paragraph {
-            ordinal: u32::try_from(paragraphs.len() + 1).unwrap_or(u32::MAX),
+        let paragraph = Paragraph {
+            ordinal: 0,
             line: block.line,
             number: block.number,
             section: stack.iter().map(|(_, text)| text.clone()).collect(),
@@ -399,8 +400,16 @@ pub fn parse(text: &str, source: &str, bytes: &[u8], authorities: &AuthorityTabl
             grade,
             grade_printed,
             kind,
-            text: block.text,
-        });
+            text: String::new(),
+        };
+        // Bounded: an overlong paragraph is indexed as pieces with its tags (`bound`).
+        for text in bound::pieces(&block.text, bound::MAX_PARAGRAPH_BYTES) {
+            paragraphs.push(Paragraph {
+                ordinal: u32::try_from(paragraphs.len() + 1).unwrap_or(u32::MAX),
+                text: text.to_string(),
+                ..paragraph.clone()
+            });
+        }
     }
 
     let authority: Option<&Authority> = recognised.authority.as_ref();

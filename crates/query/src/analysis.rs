@@ -154,7 +154,8 @@ pub fn kwic(
     }
     let mut analysers = Analysers::default();
     searcher.each_match(request, node, |hit: Hit| -> Result<(), QueryError> {
-        let tokens = analysers.forms(&hit.text);
+        // Bounded per paragraph, as snippets are.
+        let tokens = analysers.forms(crate::snippet::scanned(&hit.text));
         for span in patterns.occurrences(&tokens) {
             lines.push(line(&hit, &tokens, span, width));
         }

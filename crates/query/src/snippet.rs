@@ -47,6 +47,25 @@ pub const DEFAULT_FRAGMENT_CHARS: usize = 220;
 /// three fragments, so this shows most of the matches of a long one without showing it whole.
 pub const DEFAULT_FRAGMENTS: usize = 3;
 
+/// The most of a paragraph that snippets and KWIC read, in bytes: twice the longest paragraph
+/// the indexer writes (`ofsearch_indexer::bound`), so that only an index built before
+/// paragraphs were bounded is read short, and no hit costs more than this whatever the index
+/// holds.
+pub const MAX_SCANNED_BYTES: usize = 64 * 1024;
+
+/// The opening of `text` that snippets and KWIC read: at most [`MAX_SCANNED_BYTES`], cut at a
+/// character boundary.
+pub fn scanned(text: &str) -> &str {
+    if text.len() <= MAX_SCANNED_BYTES {
+        return text;
+    }
+    let mut end = MAX_SCANNED_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
 /// The terms a query matched, as the index holds them, for marking in a paragraph.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Highlight {
@@ -154,16 +173,32 @@ pub struct Fragment {
 /// The fragments of `text` to show for `highlight`: at most `max_fragments` windows of about
 /// `max_chars_per_fragment` characters (at least 1) around the matches, in text order (see the
 /// module documentation); the opening of the text when nothing matches; nothing for blank text
-/// or `max_fragments == 0`.
+/// or `max_fragments == 0`. Only the text's first [`MAX_SCANNED_BYTES`] are read.
 pub fn fragments(
     text: &str,
     highlight: &Highlight,
     max_chars_per_fragment: usize,
     max_fragments: usize,
 ) -> Vec<Fragment> {
+    let whole = text.len();
+    let text = scanned(text);
     if max_fragments == 0 || text.trim().is_empty() {
         return Vec::new();
     }
+    let mut found = fragments_of(text, highlight, max_chars_per_fragment, max_fragments);
+    if let Some(last) = found.last_mut() {
+        last.cut_after |= text.len() < whole;
+    }
+    found
+}
+
+/// [`fragments`] of a text already [`scanned`].
+fn fragments_of(
+    text: &str,
+    highlight: &Highlight,
+    max_chars_per_fragment: usize,
+    max_fragments: usize,
+) -> Vec<Fragment> {
     let max_chars = max_chars_per_fragment.max(1);
     let chars = Chars::new(text);
     let matches: Vec<Range<usize>> = highlight
@@ -464,6 +499,23 @@ mod tests {
             marked(text, highlight, DEFAULT_FRAGMENT_CHARS, DEFAULT_FRAGMENTS),
             expected
         );
+    }
+
+    #[test]
+    fn only_the_opening_of_an_overlong_paragraph_is_read() {
+        // What an index built before paragraphs were bounded may hold.
+        let filler = "words about nothing in particular ".repeat(MAX_SCANNED_BYTES / 8);
+        let text = format!("Neglect at the start. {filler} neglect at the end.");
+        let found = fragments(&text, &stemmed("neglect"), 40, 3);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].highlights.len(), 1);
+        assert!(found[0].range.end <= MAX_SCANNED_BYTES);
+        assert!(found[0].cut_after);
+        let none = fragments(&filler, &stemmed("neglect"), 40, 3);
+        assert!(none[0].text.starts_with("words about") && none[0].cut_after);
+        assert_eq!(scanned(&text).len(), MAX_SCANNED_BYTES);
+        let multibyte = "’".repeat(MAX_SCANNED_BYTES);
+        assert!(scanned(&multibyte).len() <= MAX_SCANNED_BYTES);
     }
 
     #[test]
