@@ -18,7 +18,7 @@ pub fn serve(index_dir: &Path, bind: SocketAddr, log: bool, limits: Limits) -> R
         // Searches run on the blocking pool, a bounded number at a time; the async threads
         // only parse requests and write answers.
         .worker_threads(limits.workers.clamp(1, 4))
-        .max_blocking_threads(limits.workers + 4)
+        .max_blocking_threads(limits.workers.saturating_add(4))
         .build()
         .context("starting the server's runtime")?;
     runtime.block_on(async move {

@@ -286,6 +286,41 @@ fn flags_and_ranges_at_their_edges() {
         let answer: Value = serde_json::from_slice(&out.stdout).expect("JSON");
         assert!(answer["total"].as_u64() > Some(0));
     }
+    for (args, said) in [
+        (
+            &["index", "in", "--index", "idx2", "--threads", "100000"][..],
+            "threads",
+        ),
+        (
+            &[
+                "index",
+                "in",
+                "--index",
+                "idx2",
+                "--memory-mb",
+                "18446744073709551615",
+            ],
+            "memory",
+        ),
+        (
+            &[
+                "serve",
+                "--index",
+                "idx",
+                "--workers",
+                "18446744073709551615",
+            ],
+            "workers",
+        ),
+        (
+            &["serve", "--index", "idx", "--queue", "18446744073709551615"],
+            "queue",
+        ),
+    ] {
+        let err = one_line_error(&run(cwd, args));
+        assert!(err.contains(said), "{args:?}: {err}");
+    }
+    assert!(!cwd.join("idx2").exists());
     let any = json(&run(
         cwd,
         &[

@@ -78,6 +78,9 @@ pub enum IndexerError {
     // Not a `source`: the message says the cause once, also in an error chain.
     #[error("index write failed: {0}")]
     Tantivy(tantivy::TantivyError),
+    /// A setting of the run is out of range (the caller's mistake).
+    #[error("{0}")]
+    Setting(String),
     /// No input files at all.
     #[error("no inputs given")]
     NoInputs,

@@ -26,12 +26,53 @@ use crate::report::{self, Parsed};
 
 /// How to run the indexer.
 pub struct IndexOptions<'a> {
-    /// Threads for parsing and for tantivy's writer; 0 = one per core. Default 0.
+    /// Threads for parsing and for tantivy's writer (at most 8 of them); 0 = one per core; at
+    /// most [`MAX_THREADS`]. Default 0.
     pub threads: usize,
-    /// Memory budget of tantivy's writer, in bytes, across all its threads. Default 256 MiB.
+    /// Memory budget of tantivy's writer, in bytes, across all its threads (each gets at least
+    /// 16 MiB and at most 4000 MiB). Default 256 MiB.
     pub memory_budget: usize,
     /// Called with (files done, files total) as files finish. Default: none.
     pub progress: Option<&'a (dyn Fn(usize, usize) + Sync)>,
+}
+
+/// Most threads a run takes: far beyond any machine it serves, short of what would exhaust the
+/// system's threads.
+pub const MAX_THREADS: usize = 1024;
+
+/// Most of tantivy's writer threads: its own bound (more only add segments to merge).
+const MAX_WRITER_THREADS: usize = 8;
+
+/// Least and most memory budget of one writer thread (tantivy's arena bounds, with room).
+const WRITER_THREAD_BUDGET: std::ops::RangeInclusive<usize> = (16 << 20)..=(4000 << 20);
+
+impl IndexOptions<'_> {
+    /// The threads for parsing, the writer's threads and its whole memory budget, or why the
+    /// options are out of range.
+    fn checked(&self) -> Result<(usize, usize, usize), IndexerError> {
+        if self.threads > MAX_THREADS {
+            return Err(IndexerError::Setting(format!(
+                "threads: {} is more than {MAX_THREADS}",
+                self.threads
+            )));
+        }
+        let threads = if self.threads == 0 {
+            std::thread::available_parallelism().map_or(1, |n| n.get())
+        } else {
+            self.threads
+        };
+        let writer_threads = threads.min(MAX_WRITER_THREADS);
+        let per_thread = self.memory_budget / writer_threads;
+        if per_thread > *WRITER_THREAD_BUDGET.end() {
+            return Err(IndexerError::Setting(format!(
+                "memory budget: {} MiB is more than {} MiB per writer thread ({writer_threads} threads)",
+                self.memory_budget >> 20,
+                WRITER_THREAD_BUDGET.end() >> 20
+            )));
+        }
+        let per_thread = per_thread.max(*WRITER_THREAD_BUDGET.start());
+        Ok((threads, writer_threads, per_thread * writer_threads))
+    }
 }
 
 impl Default for IndexOptions<'_> {
@@ -264,15 +305,10 @@ pub fn index_paths(
         return Err(IndexerError::NoInputs);
     }
     let started = Instant::now();
+    let (threads, writer_threads, budget) = options.checked()?;
     let index = open_or_create(index_dir)?;
     let fields = index_fields(&index, index_dir)?;
-    let threads = if options.threads == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        options.threads
-    };
-    let mut writer: IndexWriter =
-        index.writer_with_num_threads(threads, options.memory_budget.max(threads * (16 << 20)))?;
+    let mut writer: IndexWriter = index.writer_with_num_threads(writer_threads, budget)?;
     let names = PathNames::new();
     let mut slots = walk(inputs, &names);
     let total = slots

@@ -546,3 +546,32 @@ fn remove_needs_an_index() {
     assert!(matches!(err, IndexerError::Unfinished(_)), "{err:?}");
     assert!(marker.exists());
 }
+
+#[test]
+fn settings_out_of_range_are_refused_before_anything_is_written() {
+    let fx = fixture();
+    for options in [
+        IndexOptions {
+            threads: 100_000,
+            ..IndexOptions::default()
+        },
+        IndexOptions {
+            memory_budget: usize::MAX,
+            ..IndexOptions::default()
+        },
+    ] {
+        let err =
+            index_paths(std::slice::from_ref(&fx.input), &fx.index, &options).expect_err("refused");
+        assert!(matches!(err, IndexerError::Setting(_)), "{err:?}");
+        assert!(!err.to_string().contains('\n'), "{err}");
+        assert!(!fx.index.exists());
+    }
+    // Many threads within the bound: the writer's are capped, the run goes through.
+    let options = IndexOptions {
+        threads: 64,
+        memory_budget: 0,
+        ..IndexOptions::default()
+    };
+    let summary = index_paths(std::slice::from_ref(&fx.input), &fx.index, &options).expect("run");
+    assert_eq!(summary.reports, SAMPLES.len());
+}

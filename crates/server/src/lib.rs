@@ -21,6 +21,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+use ofsearch_query::QueryError;
 
 pub use error::ApiError;
 pub use live::Live;
@@ -52,6 +53,30 @@ pub struct Limits {
     pub client_timeout: Duration,
     /// How often the index is looked at for a new commit.
     pub refresh_every: Duration,
+}
+
+/// Most searches a server runs at once: beyond any machine's cores, short of exhausting threads.
+pub const MAX_WORKERS: usize = 1024;
+/// Most requests that may wait for a worker.
+pub const MAX_QUEUE: usize = 1_000_000;
+
+impl Limits {
+    /// Whether the limits are in range: a request's mistake if not (a flag out of range).
+    pub fn check(&self) -> Result<(), QueryError> {
+        if self.workers > MAX_WORKERS {
+            return Err(QueryError::Request(format!(
+                "workers: {} is more than {MAX_WORKERS}",
+                self.workers
+            )));
+        }
+        if self.queue > MAX_QUEUE {
+            return Err(QueryError::Request(format!(
+                "queue: {} is more than {MAX_QUEUE}",
+                self.queue
+            )));
+        }
+        Ok(())
+    }
 }
 
 impl Default for Limits {

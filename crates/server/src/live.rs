@@ -23,6 +23,7 @@ pub struct Live {
 impl Live {
     /// Opens the index in `dir` for serving under `limits`.
     pub fn open(dir: &Path, limits: &Limits) -> Result<Live, QueryError> {
+        limits.check()?;
         Ok(Live {
             dir: dir.to_path_buf(),
             current: RwLock::new(Arc::new(Searcher::open(dir)?)),
