@@ -891,3 +891,55 @@ fn reindexing_says_what_it_removed_and_remove_takes_reports_out() {
     assert!(err.contains("no index at nowhere"), "{err}");
     assert!(!cwd.join("nowhere").exists());
 }
+
+/// The index's files, hidden lock files aside.
+fn index_files(dir: &Path) -> Vec<String> {
+    let mut files: Vec<String> = std::fs::read_dir(dir)
+        .expect("index dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|name| !name.starts_with(".tantivy-"))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn a_run_that_runs_out_of_space_leaves_the_index_as_it_was_and_the_next_one_succeeds() {
+    let dir = workdir();
+    let cwd = dir.path();
+    index(cwd);
+    let before = index_files(&cwd.join("idx"));
+    let reports = json(&run(
+        cwd,
+        &["reports", "--index", "idx", "--format", "json"],
+    ));
+    // A large report the index cannot take while files are limited to 128 KiB (what a full
+    // disk does to a write, as EFBIG instead of ENOSPC; 64 KiB where the shell counts 512-byte
+    // blocks).
+    let paragraph = "Managers oversee casework with families in Zanzibar and Quixote. ";
+    let mut big = String::from("Children's services in Nowhere\n\n");
+    for i in 0..40_000 {
+        big.push_str(&format!("{i} {paragraph}\n\n"));
+    }
+    std::fs::write(cwd.join("in/big.txt"), big).expect("write");
+    let out = Command::new("sh")
+        .args(["-c", "ulimit -f 128; trap '' XFSZ; exec \"$0\" \"$@\""])
+        .arg(env!("CARGO_BIN_EXE_ofsearch"))
+        .args(["index", "in", "--index", "idx"])
+        .current_dir(cwd)
+        .env_remove("OFSEARCH_INDEX")
+        .output()
+        .expect("run limited");
+    let err = one_line_error(&out);
+    assert!(err.contains("File too large"), "{err}");
+    assert!(err.contains("free some space"), "{err}");
+    assert!(!err.contains("Os {"), "{err}");
+    assert_eq!(index_files(&cwd.join("idx")), before);
+    let after = json(&run(
+        cwd,
+        &["reports", "--index", "idx", "--format", "json"],
+    ));
+    assert_eq!(after, reports);
+    let summary = index(cwd);
+    assert!(summary.starts_with("Indexed 4 reports"), "{summary}");
+}

@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use ofsearch_schema::words::{is_out_of_space, tantivy_error};
+
 /// Why one input file was not indexed. The run goes on; the summary lists these.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SkipReason {
@@ -51,7 +53,7 @@ pub enum SkipReason {
 #[derive(Debug, thiserror::Error)]
 pub enum IndexerError {
     /// The index directory could not be created or opened.
-    #[error("cannot open index at {path}: {cause}")]
+    #[error("cannot open index at {path}: {}", tantivy_error(.cause))]
     Open {
         /// The index directory.
         path: PathBuf,
@@ -76,11 +78,24 @@ pub enum IndexerError {
     },
     /// tantivy failed while writing.
     // Not a `source`: the message says the cause once, also in an error chain.
-    #[error("index write failed: {0}")]
+    #[error("index write failed: {}", write_failure(.0))]
     Tantivy(tantivy::TantivyError),
     /// A setting of the run is out of range (the caller's mistake).
     #[error("{0}")]
     Setting(String),
+    /// Writing the index failed for this reason (found by writing where the index is, when
+    /// tantivy's own error did not keep it); the index is at its last commit.
+    #[error("cannot write the index at {path}: {}", write_cause(.cause))]
+    Write {
+        /// The index directory.
+        path: PathBuf,
+        /// What the operating system said.
+        cause: std::io::Error,
+    },
+    /// The run's reports were committed, but merging the index's segments failed (they stay
+    /// searchable unmerged).
+    #[error("the reports were indexed, but merging the index's segments failed: {}; run `ofsearch index` again to merge them", tantivy_error(.0))]
+    Merge(tantivy::TantivyError),
     /// No input files at all.
     #[error("no inputs given")]
     NoInputs,
@@ -95,6 +110,30 @@ pub enum IndexerError {
     /// indexed file or of a folder holding one.
     #[error("not in the index: {} (give a report id, or the path of an indexed file or folder)", .0.join(", "))]
     NotIndexed(Vec<String>),
+}
+
+/// What to do when the disk is full.
+const OUT_OF_SPACE: &str =
+    "out of space: the index is as it was before this run, free some space and run it again";
+
+/// A write failure in words, with what to do when the disk is full.
+fn write_failure(error: &tantivy::TantivyError) -> String {
+    let said = tantivy_error(error);
+    if is_out_of_space(error) {
+        format!("{said}; {OUT_OF_SPACE}")
+    } else {
+        said
+    }
+}
+
+/// An I/O failure writing the index, with what to do when the disk is full.
+fn write_cause(cause: &std::io::Error) -> String {
+    use std::io::ErrorKind::{FileTooLarge, QuotaExceeded, StorageFull};
+    if matches!(cause.kind(), StorageFull | QuotaExceeded | FileTooLarge) {
+        format!("{cause}; {OUT_OF_SPACE}")
+    } else {
+        format!("{cause}; the index is as it was before this run")
+    }
 }
 
 impl From<tantivy::TantivyError> for IndexerError {

@@ -308,7 +308,9 @@ pub fn index_paths(
     let (threads, writer_threads, budget) = options.checked()?;
     let index = open_or_create(index_dir)?;
     let fields = index_fields(&index, index_dir)?;
-    let mut writer: IndexWriter = index.writer_with_num_threads(writer_threads, budget)?;
+    let writer: IndexWriter = index.writer_with_num_threads(writer_threads, budget)?;
+    // What an earlier run that was killed or failed left is deleted before this one writes.
+    writer.garbage_collect_files().wait()?;
     let names = PathNames::new();
     let mut slots = walk(inputs, &names);
     let total = slots
@@ -325,16 +327,16 @@ pub fn index_paths(
         })?;
     pool.install(|| hash_all(&mut slots));
     mark_duplicates(&mut slots);
-    if let Err(e) = pool.install(|| write_all(&writer, &fields, &mut slots, total, options)) {
-        writer.rollback()?;
-        return Err(e);
-    }
-    for source in &removed {
-        writer.delete_term(Term::from_field_text(fields.source, source));
-    }
+    let written = pool
+        .install(|| write_all(&writer, &fields, &mut slots, total, options))
+        .map(|()| {
+            for source in &removed {
+                writer.delete_term(Term::from_field_text(fields.source, source));
+            }
+        });
     let mut summary = summarise(slots);
     summary.removed = removed;
-    summary.documents_in_index = commit(&index, writer, index_dir)?;
+    summary.documents_in_index = commit(&index, writer, written, index_dir)?;
     summary.elapsed = started.elapsed();
     Ok(summary)
 }
@@ -454,15 +456,69 @@ fn summarise(slots: Vec<(String, Slot)>) -> Summary {
     summary
 }
 
-/// Commits the writer's work, marks the index finished and readable, and counts its documents.
-fn commit(index: &Index, mut writer: IndexWriter, index_dir: &Path) -> Result<u64, IndexerError> {
-    writer.commit()?;
-    writer.wait_merging_threads()?;
+/// Commits the writer's work if `written` went well, marks the index finished and readable,
+/// and counts its documents. A run that fails before its commit is abandoned: its files are
+/// deleted (a disk that filled up is freed) and the index stays at its last commit.
+fn commit(
+    index: &Index,
+    mut writer: IndexWriter,
+    written: Result<(), IndexerError>,
+    index_dir: &Path,
+) -> Result<u64, IndexerError> {
+    if let Err(error) = written.and_then(|()| writer.commit().map(drop).map_err(Into::into)) {
+        drop(writer);
+        // Before the failed run's files are deleted: with them the disk is still as full as
+        // when it failed.
+        let error = worded(error, index_dir);
+        collect_garbage(index);
+        return Err(error);
+    }
     finished(index_dir)?;
+    let merged = writer.wait_merging_threads();
+    if merged.is_err() {
+        // A merge that failed (out of space) left its files: the commit stands without it.
+        collect_garbage(index);
+    }
     share(index_dir)?;
+    merged.map_err(IndexerError::Merge)?;
     let reader = index.reader()?;
     reader.reload()?;
     Ok(reader.searcher().num_docs())
+}
+
+/// `error`, with the operating system's reason when tantivy lost it: a writer thread that
+/// failed (a full disk, a quota, a file size limit) is reported as "an index writer was
+/// killed", so a probe file is written where the index is, and what stops it is the cause.
+fn worded(error: IndexerError, index_dir: &Path) -> IndexerError {
+    if !matches!(
+        error,
+        IndexerError::Tantivy(tantivy::TantivyError::ErrorInThread(_))
+    ) {
+        return error;
+    }
+    let probe = index_dir.join(".ofsearch-write-probe");
+    let written = std::fs::File::create(&probe).and_then(|mut file| {
+        use std::io::Write;
+        file.write_all(&[0; 1 << 20])?;
+        file.sync_all()
+    });
+    let _ = std::fs::remove_file(&probe);
+    match written {
+        Err(cause) => IndexerError::Write {
+            path: index_dir.to_path_buf(),
+            cause,
+        },
+        Ok(()) => error,
+    }
+}
+
+/// Deletes the files of the index that its last commit does not use: what a failed, killed or
+/// interrupted run left. Best effort: a failure here leaves them for the next run, which
+/// collects them first.
+fn collect_garbage(index: &Index) {
+    if let Ok(writer) = index.writer_with_num_threads::<TantivyDocument>(1, 16 << 20) {
+        let _ = writer.garbage_collect_files().wait();
+    }
 }
 
 /// The sources of the reports in the index whose files under one of `inputs` are gone: not
@@ -610,7 +666,7 @@ pub fn remove(targets: &[String], index_dir: &Path) -> Result<Removal, IndexerEr
     for source in &chosen {
         writer.delete_term(Term::from_field_text(fields.source, source));
     }
-    let documents_in_index = commit(&index, writer, index_dir)?;
+    let documents_in_index = commit(&index, writer, Ok(()), index_dir)?;
     Ok(Removal {
         removed: chosen.into_iter().collect(),
         documents_in_index,

@@ -60,7 +60,7 @@ pub enum QueryError {
     Parse(syntax::SyntaxError),
     /// The index could not be read. (Not a `source`, nor `Record`'s: the message says the
     /// cause once, also in an error chain.)
-    #[error("index error: {0}")]
+    #[error("index error: {}", ofsearch_schema::words::tantivy_error(.0))]
     Index(tantivy::TantivyError),
     /// A stored report record is damaged.
     #[error("damaged report record: {0}")]

@@ -6,6 +6,7 @@ pub mod date;
 pub mod schema;
 pub mod tokenizer;
 pub mod vocab;
+pub mod words;
 
 pub use date::Date;
 pub use schema::{
