@@ -41,6 +41,9 @@ pub enum SkipReason {
     /// A file named as an input whose extension is not one of a report's.
     #[error("not a report file (only .txt and .md are read)")]
     NotReport,
+    /// An input named on its own that is not a regular file or folder: what it is.
+    #[error("{0}, not a file")]
+    NotAFile(&'static str),
     /// A documentation file (SOURCES.md, README.md), not a report.
     #[error("documentation file, not a report")]
     Documentation,

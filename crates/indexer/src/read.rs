@@ -54,6 +54,16 @@ pub fn walk(inputs: &[PathBuf]) -> Vec<Found> {
                         found.push(Found::Skipped(path.to_path_buf(), SkipReason::NotReport));
                     }
                 }
+                Ok(entry) if entry.depth() == 0 && !entry.file_type().is_dir() => {
+                    // Named on its own: say what it is rather than pass over it silently.
+                    let what = special_file(&entry.file_type());
+                    found.push(Found::Skipped(
+                        entry.path().to_path_buf(),
+                        SkipReason::NotAFile(what),
+                    ));
+                }
+                // Inside a folder, what is not a regular file is passed over like a file that is
+                // not a report (reading a pipe would wait for a writer for ever).
                 Ok(_) => {}
                 Err(err) => {
                     let path = err
@@ -70,6 +80,54 @@ pub fn walk(inputs: &[PathBuf]) -> Vec<Found> {
         }
     }
     found
+}
+
+/// What a path that is neither a regular file nor a folder is.
+#[cfg(unix)]
+fn special_file(file_type: &std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if file_type.is_fifo() {
+        "a named pipe (FIFO)"
+    } else if file_type.is_char_device() || file_type.is_block_device() {
+        "a device"
+    } else if file_type.is_socket() {
+        "a socket"
+    } else {
+        "a special file"
+    }
+}
+
+#[cfg(not(unix))]
+fn special_file(_: &std::fs::FileType) -> &'static str {
+    "a special file"
+}
+
+/// A path as text, losslessly: as it is when it is UTF-8 with no backslash; otherwise each
+/// backslash doubled and each byte that is not UTF-8 written `\xNN`, so that two names that
+/// differ only there stay two names.
+pub fn path_text(path: &Path) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let bytes = path.as_os_str().as_bytes();
+        if let Ok(text) = std::str::from_utf8(bytes) {
+            if !text.contains('\\') {
+                return text.to_string();
+            }
+        }
+        let mut out = String::with_capacity(bytes.len() + 8);
+        for chunk in bytes.utf8_chunks() {
+            out.push_str(&chunk.valid().replace('\\', "\\\\"));
+            for byte in chunk.invalid() {
+                out.push_str(&format!("\\x{byte:02X}"));
+            }
+        }
+        out
+    }
+    #[cfg(not(unix))]
+    {
+        path.to_string_lossy().into_owned()
+    }
 }
 
 /// Decodes a report file's bytes, or says why it cannot be indexed.
@@ -103,6 +161,17 @@ pub fn decode(bytes: &[u8]) -> Result<&str, SkipReason> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn path_text_is_lossless() {
+        use std::os::unix::ffi::OsStrExt;
+        let text = |bytes: &[u8]| path_text(Path::new(std::ffi::OsStr::from_bytes(bytes)));
+        assert_eq!(text(b"in/Slough \xe2\x80\x99s.txt"), "in/Slough ’s.txt");
+        assert_eq!(text(b"in/a\xff.txt"), "in/a\\xFF.txt");
+        assert_eq!(text(b"in/a\\xFF.txt"), "in/a\\\\xFF.txt");
+        assert_ne!(text(b"in/a\xff.txt"), text(b"in/a\xfe.txt"));
+    }
 
     #[test]
     fn decode_says_why() {

@@ -161,7 +161,8 @@ pub fn open_or_create(dir: &Path) -> Result<Index, IndexerError> {
 }
 
 /// Names paths as the index records them: relative to the working directory when under it,
-/// else absolute; both canonical, so that two spellings of one file get one name.
+/// else absolute; both canonical, so that two spellings of one file get one name; and
+/// lossless, so that two files never get one name ([`read::path_text`]).
 struct PathNames {
     /// The canonical working directory, found once per run.
     cwd: Option<PathBuf>,
@@ -180,14 +181,20 @@ impl PathNames {
     /// directory).
     fn absolute(&self, source: &str) -> PathBuf {
         match &self.cwd {
-            Some(cwd) => cwd.join(source),
+            Some(cwd) => PathBuf::from(read::path_text(cwd)).join(source),
             None => PathBuf::from(source),
         }
     }
 
-    /// An input as the absolute path its sources lie under: canonical as far as it exists (a
-    /// file that is gone cannot be resolved, its folder can).
+    /// An input as the absolute path its sources lie under, written as sources are (see
+    /// [`read::path_text`]), to compare with [`PathNames::absolute`].
     fn root(&self, input: &Path) -> PathBuf {
+        PathBuf::from(read::path_text(&self.resolve(input)))
+    }
+
+    /// An input as an absolute path, canonical as far as it exists (a file that is gone cannot
+    /// be resolved, its folder can).
+    fn resolve(&self, input: &Path) -> PathBuf {
         let mut spelled = match &self.cwd {
             Some(cwd) if input.is_relative() => cwd.clone(),
             _ => PathBuf::new(),
@@ -223,7 +230,7 @@ impl PathNames {
             .cwd
             .as_deref()
             .and_then(|cwd| absolute.strip_prefix(cwd).ok());
-        relative.unwrap_or(&absolute).to_string_lossy().into_owned()
+        read::path_text(relative.unwrap_or(&absolute))
     }
 }
 

@@ -575,3 +575,56 @@ fn settings_out_of_range_are_refused_before_anything_is_written() {
     let summary = index_paths(std::slice::from_ref(&fx.input), &fx.index, &options).expect("run");
     assert_eq!(summary.reports, SAMPLES.len());
 }
+
+#[test]
+fn a_pipe_or_a_device_named_as_an_input_gets_a_reason() {
+    let fx = fixture();
+    let fifo = fx.input.join("pipe.txt");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let summary = run(
+        &[fifo, PathBuf::from("/dev/null"), fx.input.join(SAMPLES[0])],
+        &fx.index,
+    );
+    assert_eq!(summary.reports, 1);
+    assert_eq!(
+        skipped(&summary, "pipe.txt"),
+        Some("a named pipe (FIFO), not a file")
+    );
+    assert_eq!(skipped(&summary, "null"), Some("a device, not a file"));
+    // Met inside a folder, a pipe is passed over like any file that is not a report (reading
+    // it would wait for a writer for ever).
+    let summary = run(std::slice::from_ref(&fx.input), &fx.index);
+    assert_eq!(summary.reports, SAMPLES.len());
+    assert!(summary.skipped.is_empty(), "{:?}", summary.skipped);
+}
+
+#[test]
+fn file_names_that_are_not_utf8_are_kept_apart_losslessly() {
+    use std::os::unix::ffi::OsStrExt;
+    let fx = fixture();
+    let name = |bytes: &[u8]| fx.input.join(std::ffi::OsStr::from_bytes(bytes));
+    let (ff, fe) = (name(b"report-\xff.txt"), name(b"report-\xfe.txt"));
+    std::fs::write(&ff, "Children's services\n\nA paragraph about zanzibar.\n").expect("write");
+    std::fs::write(&fe, "Children's services\n\nA paragraph about quixote.\n").expect("write");
+    let summary = run(std::slice::from_ref(&fx.input), &fx.index);
+    assert_eq!(summary.reports, SAMPLES.len() + 2);
+    let mut unknown = summary.unknown.clone();
+    unknown.sort();
+    let shown = |tail: &str| format!("{}/{tail}", fx.input.display());
+    assert_eq!(
+        unknown,
+        vec![shown("report-\\xFE.txt"), shown("report-\\xFF.txt")]
+    );
+    // Deleting one removes that one alone.
+    std::fs::remove_file(&fe).expect("delete");
+    let summary = run(std::slice::from_ref(&fx.input), &fx.index);
+    assert_eq!(summary.removed, vec![shown("report-\\xFE.txt")]);
+    assert_eq!(
+        count(&fx.index, |f| f.record, RECORD_REPORT),
+        SAMPLES.len() + 1
+    );
+}
