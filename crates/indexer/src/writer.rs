@@ -337,7 +337,12 @@ pub fn index_paths(
     let written = pool
         .install(|| write_all(&writer, &fields, &mut slots, total, options))
         .map(|()| {
-            for source in &removed {
+            // A copy's own earlier report (of what the file held before) goes, as do the
+            // reports whose files are gone.
+            let copies = slots.iter().filter_map(|(source, slot)| {
+                matches!(slot, Slot::Skipped(SkipReason::Duplicate(_))).then_some(source)
+            });
+            for source in removed.iter().chain(copies) {
                 writer.delete_term(Term::from_field_text(fields.source, source));
             }
         });

@@ -628,3 +628,23 @@ fn file_names_that_are_not_utf8_are_kept_apart_losslessly() {
         SAMPLES.len() + 1
     );
 }
+
+#[test]
+fn a_file_that_becomes_a_copy_loses_its_earlier_report() {
+    // Found by the model test (tests/model.rs): the copy kept what it held before.
+    let fx = fixture();
+    let copy = fx.input.join("zz_copy.txt");
+    std::fs::write(
+        &copy,
+        "Children's services\n\nA paragraph about zanzibar.\n",
+    )
+    .expect("write");
+    run(std::slice::from_ref(&fx.input), &fx.index);
+    let old_id = report_id(&copy);
+    assert!(count(&fx.index, |f| f.report_id, &old_id) > 1);
+    std::fs::copy(sample(SAMPLES[0]), &copy).expect("now a copy");
+    let summary = run(std::slice::from_ref(&fx.input), &fx.index);
+    assert!(skipped(&summary, "zz_copy.txt").is_some_and(|why| why.starts_with("duplicate of")));
+    assert_eq!(count(&fx.index, |f| f.report_id, &old_id), 0);
+    assert_eq!(count(&fx.index, |f| f.record, RECORD_REPORT), SAMPLES.len());
+}
