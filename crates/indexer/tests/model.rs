@@ -10,7 +10,7 @@
 //! unfinished until a run completes.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use ofsearch_indexer::authority::AuthorityTable;
 use ofsearch_indexer::parse;
