@@ -27,10 +27,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
+class Failed(Exception):
+    """A run that should succeed did not."""
+
+
 def run(binary, args, cwd, check=True):
     out = subprocess.run([binary, *args], cwd=cwd, capture_output=True, text=True)
     if check and out.returncode not in (0, 1):
-        raise RuntimeError(f"{args}: exit {out.returncode}: {out.stderr.strip()}")
+        raise Failed(f"{args}: exit {out.returncode}: {out.stderr.strip()}")
     return out
 
 
@@ -119,7 +123,7 @@ def main():
             after = state(binary, work, "ixb")
             if seen == ("unfinished",):
                 verdict = "unfinished"
-            elif seen == after:
+            elif seen == after and seen[0] == "ok":
                 verdict = "finished"
             else:
                 verdict = "bad"
@@ -138,7 +142,10 @@ def main():
             # Finish the operation (a removal already committed is refused: nothing to do).
             run(binary, command, work, check=False)
             after = state(binary, work, "ix")
-            verdict = "before" if seen == before else "after" if seen == after else "bad"
+            if seen[0] != "ok":
+                verdict = "bad"
+            else:
+                verdict = "before" if seen == before else "after" if seen == after else "bad"
             if op == "reindex":
                 restore_files(folder, stash)
                 run(binary, ["--index", "ix", "index", "in"], work)

@@ -155,7 +155,13 @@ pub fn open_or_create(dir: &Path) -> Result<Index, IndexerError> {
             path: dir.to_path_buf(),
             cause,
         })?;
-    std::fs::write(&version_file, SCHEMA_VERSION.to_string()).map_err(io)?;
+    if !has_meta || unfinished {
+        // Written whole or not at all (a kill mid-write must not leave it empty), and only
+        // when the index is new: an existing index's version is already right.
+        let partial = dir.join(format!("{VERSION_FILE}.partial"));
+        std::fs::write(&partial, SCHEMA_VERSION.to_string()).map_err(io)?;
+        std::fs::rename(&partial, &version_file).map_err(io)?;
+    }
     register_tokenizers(&index);
     Ok(index)
 }

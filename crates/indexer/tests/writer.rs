@@ -648,3 +648,24 @@ fn a_file_that_becomes_a_copy_loses_its_earlier_report() {
     assert_eq!(count(&fx.index, |f| f.report_id, &old_id), 0);
     assert_eq!(count(&fx.index, |f| f.record, RECORD_REPORT), SAMPLES.len());
 }
+
+#[test]
+fn later_runs_leave_the_version_file_alone() {
+    // Found by scripts/reliability/kill9.py: every run rewrote it (truncate, then write), so a
+    // kill between the two left an empty version and an index refused for ever after.
+    let fx = fixture();
+    run(std::slice::from_ref(&fx.input), &fx.index);
+    let version = fx.index.join(ofsearch_schema::VERSION_FILE);
+    let modified = || {
+        std::fs::metadata(&version)
+            .expect("version file")
+            .modified()
+            .expect("mtime")
+    };
+    let before = modified();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    run(std::slice::from_ref(&fx.input), &fx.index);
+    let id = report_id(&fx.input.join(SAMPLES[0]));
+    remove(&[id], &fx.index).expect("remove");
+    assert_eq!(modified(), before);
+}
