@@ -1,6 +1,7 @@
 //! `ofsearch`: the command line. Glue only: argument parsing, output formatting and exit codes;
 //! the work is done by the indexer and query crates.
 
+mod check;
 mod serve;
 
 use std::io::{IsTerminal, Write};
@@ -157,6 +158,9 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// Verify the index: every file there with its checksum, the version and the schema;
+    /// says what is wrong and what to do (exit 0 healthy, 1 damaged; never builds an index)
+    Check,
     /// Serve the JSON API and the research web page over the index (builds it from the
     /// bundled corpus if missing)
     Serve {
@@ -479,6 +483,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             top,
             format,
         } => run_compare(&index_dir, query, by, top, format),
+        Command::Check => check::check(&index_dir),
         Command::Serve {
             bind,
             log,

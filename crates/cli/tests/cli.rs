@@ -849,7 +849,7 @@ fn an_index_error_is_said_once() {
     }
     let out = run(cwd, &["search", "--index", "idx", "communication"]);
     let err = one_line_error(&out);
-    assert_eq!(err.matches("index error").count(), 1, "{err}");
+    assert_eq!(err.matches("is damaged").count(), 1, "{err}");
     let cause = err.rsplit(": ").next().expect("a cause").to_string();
     assert_eq!(err.matches(cause.as_str()).count(), 1, "said twice: {err}");
 }

@@ -541,9 +541,12 @@ pub fn trend(
     let collector = TrendCollector {
         split: split.map(Split::field),
     };
-    let tantivy_searcher = searcher.searcher.clone();
-    let matched = tantivy_searcher.search(&compiled.query, &collector)?;
-    let indexed = tantivy_searcher.search(&population.query, &collector)?;
+    let (matched, indexed) = searcher.guarded(|| {
+        let tantivy_searcher = &searcher.searcher;
+        let matched = tantivy_searcher.search(&compiled.query, &collector)?;
+        let indexed = tantivy_searcher.search(&population.query, &collector)?;
+        Ok((matched, indexed))
+    })?;
     Ok(assemble(split, &matched, &indexed))
 }
 

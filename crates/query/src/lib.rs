@@ -3,9 +3,11 @@
 
 pub mod analysis;
 pub mod ast;
+pub mod check;
 pub mod citation;
 mod directory;
 pub mod expand;
+mod guard;
 pub mod plain;
 pub mod rank;
 pub mod reading;
@@ -14,8 +16,9 @@ pub mod snippet;
 pub mod syntax;
 pub mod words;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use ofsearch_schema::schema::RECORD_REPORT;
 use ofsearch_schema::{register_tokenizers, Fields, SCHEMA_VERSION, UNFINISHED_FILE, VERSION_FILE};
@@ -23,6 +26,7 @@ use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery};
 
+pub use check::Verify;
 pub use reading::{ReportView, Vocabularies};
 pub use search::{Boosts, FacetCount, Filters, SearchRequest, Sort};
 use tantivy::columnar::{Column, StrColumn};
@@ -65,6 +69,15 @@ pub enum QueryError {
     /// A stored report record is damaged.
     #[error("damaged report record: {0}")]
     Record(serde_json::Error),
+    /// A file of the index is missing or fails its checksum (`check` module): the index must
+    /// be rebuilt.
+    #[error("the index at {path} is damaged ({detail}); run `ofsearch check`")]
+    Damaged {
+        /// The index directory.
+        path: PathBuf,
+        /// The file and what is wrong with it: "9f3c….store fails its checksum".
+        detail: String,
+    },
     /// A fault of ofsearch's own, not of the request (a tokenizer missing from the index).
     #[error("internal error: {0}")]
     Internal(String),
@@ -83,7 +96,7 @@ pub enum ErrorKind {
     Request,
     /// There is no index, or it was written by another version.
     NoIndex,
-    /// The index could not be read, a record is damaged, or a fault of ofsearch's own.
+    /// The index could not be read or is damaged, or a fault of ofsearch's own.
     Internal,
 }
 
@@ -97,9 +110,10 @@ impl QueryError {
             QueryError::NoIndex(_) | QueryError::Unfinished(_) | QueryError::Version { .. } => {
                 ErrorKind::NoIndex
             }
-            QueryError::Index(_) | QueryError::Record(_) | QueryError::Internal(_) => {
-                ErrorKind::Internal
-            }
+            QueryError::Index(_)
+            | QueryError::Record(_)
+            | QueryError::Damaged { .. }
+            | QueryError::Internal(_) => ErrorKind::Internal,
         }
     }
 
@@ -201,6 +215,19 @@ pub struct Hit {
     /// Why it ranks where it does, when the request asks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub explain: Option<Explain>,
+}
+
+/// Why [`Searcher::each_match`]'s walk stopped early: the index's error, or the caller's own
+/// (kept aside, returned as it is).
+enum Stopped {
+    Index(QueryError),
+    Theirs,
+}
+
+impl From<QueryError> for Stopped {
+    fn from(e: QueryError) -> Stopped {
+        Stopped::Index(e)
+    }
 }
 
 /// What the counted pass gathers besides the page: the total, and the facets and reports.
@@ -372,6 +399,10 @@ fn read_names(searcher: &tantivy::Searcher, f: &Fields) -> Result<search::Names,
 
 /// An open index, at one commit: every answer a `Searcher` gives reads the same commit, however
 /// the index changes meanwhile. [`Searcher::refreshed`] opens the newest commit.
+///
+/// Damage: a commit is verified as it is opened ([`Verify`]); reading it never panics (a panic
+/// is caught), and a failure while reading it is answered as [`QueryError::Damaged`], naming the
+/// file, when a checksum tells (every file verified at the first failure).
 pub struct Searcher {
     index: Index,
     reader: IndexReader,
@@ -380,11 +411,110 @@ pub struct Searcher {
     fields: Fields,
     /// The names filters resolve to, read from `searcher`'s commit.
     names: search::Names,
+    /// The index directory.
+    dir: PathBuf,
+    /// What is verified of each commit opened.
+    verify: Verify,
+    /// The files verified whole so far, shared by the searchers refreshed from one another: a
+    /// segment file never changes, so each is verified once.
+    verified: Arc<Mutex<HashSet<PathBuf>>>,
+    /// After a first failure reading this commit: the damage found, if any.
+    diagnosis: OnceLock<Option<String>>,
+}
+
+/// A commit's segments, as their files are named: id and deletions' opstamp.
+type Segments = Vec<(tantivy::index::SegmentId, Option<tantivy::Opstamp>)>;
+
+/// The segments of a reader's commit.
+fn segments_of(searcher: &tantivy::Searcher) -> Segments {
+    searcher
+        .segment_readers()
+        .iter()
+        .map(|segment| (segment.segment_id(), segment.delete_opstamp()))
+        .collect()
+}
+
+/// The segments of the newest commit in the index's `meta.json`.
+fn newest_segments(index: &Index) -> Result<Segments, QueryError> {
+    Ok(index
+        .load_metas()?
+        .segments
+        .iter()
+        .map(|segment| (segment.id(), segment.delete_opstamp()))
+        .collect())
+}
+
+/// Verifies the files of `segments` as `verify` says, skipping those `verified` holds (and
+/// adding those that pass): [`QueryError::Damaged`] if any is missing or fails its checksum.
+fn verify_segments(
+    index: &Index,
+    dir: &Path,
+    segments: &Segments,
+    verify: Verify,
+    verified: &Mutex<HashSet<PathBuf>>,
+) -> Result<(), QueryError> {
+    let files: Vec<PathBuf> = segments
+        .iter()
+        .flat_map(|&(id, deletes)| check::segment_files(id, deletes))
+        .collect();
+    // Held throughout: two verifications of the same files wait for each other, not repeat.
+    let mut done = verified.lock().unwrap_or_else(PoisonError::into_inner);
+    let wanted = |file: &Path| verify.covers(file) && !done.contains(file);
+    let (_, faults) = guard::catching(|| check::verify_files(index, dir, &files, wanted))
+        .map_err(|panic| QueryError::Internal(format!("verifying checksums panicked: {panic}")))?;
+    let passed: Vec<PathBuf> = files
+        .iter()
+        .filter(|file| wanted(file) && !faults.iter().any(|(bad, _)| bad == *file))
+        .cloned()
+        .collect();
+    done.extend(passed);
+    check::damaged(dir, &faults).map_or(Ok(()), Err)
+}
+
+/// What damage, if any, explains a failure reading the commit of `segments`: its every file
+/// verified, those verified before too (the failure says a file may have changed since).
+fn diagnose(index: &Index, dir: &Path, segments: &Segments) -> Option<String> {
+    let afresh = Mutex::new(HashSet::new());
+    match verify_segments(index, dir, segments, Verify::Everything, &afresh) {
+        Err(QueryError::Damaged { detail, .. }) => Some(detail),
+        _ => None,
+    }
+}
+
+/// Whether an error may come from damage in the index (a failed read, a panic).
+fn may_be_damage(e: &QueryError) -> bool {
+    matches!(
+        e,
+        QueryError::Index(_) | QueryError::Record(_) | QueryError::Internal(_)
+    )
+}
+
+/// A panic while reading the index, as an error.
+fn panicked(panic: String) -> QueryError {
+    QueryError::Internal(format!("reading the index panicked: {panic}"))
+}
+
+/// The damage found (`diagnose`), else `e`.
+fn damage_or(diagnosis: Option<String>, dir: &Path, e: QueryError) -> QueryError {
+    match diagnosis {
+        Some(detail) => QueryError::Damaged {
+            path: dir.to_path_buf(),
+            detail,
+        },
+        None => e,
+    }
 }
 
 impl Searcher {
-    /// Opens the index in `dir`.
+    /// Opens the index in `dir`, verifying the structure of its commit ([`Verify::Structure`]).
     pub fn open(dir: &Path) -> Result<Searcher, QueryError> {
+        Searcher::open_with(dir, Verify::Structure)
+    }
+
+    /// Opens the index in `dir`, verifying its commit (and each new segment that
+    /// [`Searcher::refreshed`] opens) as `verify` says: a file missing or failing its checksum
+    /// is [`QueryError::Damaged`].
+    pub fn open_with(dir: &Path, verify: Verify) -> Result<Searcher, QueryError> {
         if dir.join(UNFINISHED_FILE).exists() {
             return Err(QueryError::Unfinished(dir.to_path_buf()));
         }
@@ -402,47 +532,118 @@ impl Searcher {
         let mut index = Index::open(directory::ReadDirectory::open(dir)?)?;
         register_tokenizers(&index);
         // Segments are searched in parallel, one thread per core: a large index has several.
+        // (Named so that a panic there is known for one `guard` catches.)
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         if threads > 1 {
-            index.set_multithread_executor(threads)?;
+            index.set_executor(tantivy::Executor::multi_thread(
+                threads,
+                guard::SEARCH_THREADS,
+            )?);
         }
         let fields = Fields::new(&index.schema()).map_err(|e| QueryError::Version {
             path: dir.to_path_buf(),
             found: e.to_string(),
         })?;
+        // Verified before a reader opens the segments' files: damage there is named.
+        let verified = Arc::new(Mutex::new(HashSet::new()));
+        let segments = newest_segments(&index)?;
+        verify_segments(&index, dir, &segments, verify, &verified)?;
         // Reloaded only when asked (`refreshed`): no watcher thread, and no change under a
         // request.
-        let reader = index
-            .reader_builder()
-            .reload_policy(tantivy::ReloadPolicy::Manual)
-            .try_into()?;
-        Searcher::at(index, reader, fields)
+        let opened = guard::catching(|| {
+            index
+                .reader_builder()
+                .reload_policy(tantivy::ReloadPolicy::Manual)
+                .try_into()
+                .map_err(QueryError::from)
+        })
+        .unwrap_or_else(|panic| Err(panicked(panic)));
+        let reader = match opened {
+            Ok(reader) => reader,
+            Err(e) => {
+                let diagnosis = diagnose(&index, dir, &segments);
+                return Err(damage_or(diagnosis, dir, e));
+            }
+        };
+        Searcher::at(index, reader, fields, dir, verify, verified)
     }
 
-    /// A searcher over the reader's current commit.
-    fn at(index: Index, reader: IndexReader, fields: Fields) -> Result<Searcher, QueryError> {
+    /// A searcher over the reader's current commit, each segment verified as `verify` says
+    /// (normally before: this verifies a commit made in between).
+    fn at(
+        index: Index,
+        reader: IndexReader,
+        fields: Fields,
+        dir: &Path,
+        verify: Verify,
+        verified: Arc<Mutex<HashSet<PathBuf>>>,
+    ) -> Result<Searcher, QueryError> {
         let searcher = reader.searcher();
-        let names = read_names(&searcher, &fields)?;
-        Ok(Searcher {
+        verify_segments(&index, dir, &segments_of(&searcher), verify, &verified)?;
+        let mut opened = Searcher {
             index,
             reader,
             searcher,
             fields,
-            names,
-        })
+            names: search::Names::default(),
+            dir: dir.to_path_buf(),
+            verify,
+            verified,
+            diagnosis: OnceLock::new(),
+        };
+        opened.names = opened.guarded(|| read_names(&opened.searcher, &opened.fields))?;
+        Ok(opened)
     }
 
     /// A searcher over the index's newest commit, if it is not the one this searcher reads
-    /// (the names filters resolve to read anew); `None` if nothing changed. This searcher
-    /// keeps answering from its own commit.
+    /// (its new segments verified as this one's were, the names filters resolve to read anew);
+    /// `None` if nothing changed. This searcher keeps answering from its own commit.
     pub fn refreshed(&self) -> Result<Option<Searcher>, QueryError> {
-        self.reader.reload()?;
+        // The new segments verified before the reader opens them, as at `open`.
+        let (index, dir) = (&self.index, self.dir.as_path());
+        let segments = newest_segments(index)?;
+        verify_segments(index, dir, &segments, self.verify, &self.verified)?;
+        let reloaded = guard::catching(|| self.reader.reload().map_err(QueryError::from))
+            .unwrap_or_else(|panic| Err(panicked(panic)));
+        if let Err(e) = reloaded {
+            let diagnosis = diagnose(index, dir, &segments);
+            return Err(damage_or(diagnosis, dir, e));
+        }
         let newest = self.reader.searcher();
         // A reload makes a new generation even when nothing changed: compare the segments.
         if newest.generation().segments() == self.searcher.generation().segments() {
             return Ok(None);
         }
-        Searcher::at(self.index.clone(), self.reader.clone(), self.fields).map(Some)
+        Searcher::at(
+            self.index.clone(),
+            self.reader.clone(),
+            self.fields,
+            &self.dir,
+            self.verify,
+            self.verified.clone(),
+        )
+        .map(Some)
+    }
+
+    /// Runs `work` on this commit: a panic in it is an error, and a failure reading the index
+    /// is answered as [`QueryError::Damaged`] when a checksum tells (every file of the commit
+    /// verified at the first failure, the finding kept for the next).
+    pub(crate) fn guarded<T>(
+        &self,
+        work: impl FnOnce() -> Result<T, QueryError>,
+    ) -> Result<T, QueryError> {
+        let e = match guard::catching(work) {
+            Ok(Ok(answer)) => return Ok(answer),
+            Ok(Err(e)) => e,
+            Err(panic) => panicked(panic),
+        };
+        if !may_be_damage(&e) {
+            return Err(e);
+        }
+        let diagnosis = self
+            .diagnosis
+            .get_or_init(|| diagnose(&self.index, &self.dir, &segments_of(&self.searcher)));
+        Err(damage_or(diagnosis.clone(), &self.dir, e))
     }
 
     /// Which of the commits this process has opened the searcher reads: it grows each time
@@ -599,8 +800,35 @@ impl Searcher {
 
     /// Every paragraph matching a request, in the request's order (relevance or date), not
     /// just a page: for exports and analyses. Documents are loaded one at a time as `each`
-    /// takes them, so memory holds only the list of matches.
+    /// takes them, so memory holds only the list of matches. An error of `each` ends it and is
+    /// returned as it is; the index's are guarded ([`Searcher::guarded`]).
     pub fn each_match<E: From<QueryError>>(
+        &self,
+        request: &SearchRequest,
+        node: &ast::Node,
+        mut each: impl FnMut(Hit) -> Result<(), E>,
+    ) -> Result<u64, E> {
+        let mut theirs = None;
+        let counted = self.guarded(|| {
+            let mut stop = |e| {
+                theirs = Some(e);
+                Stopped::Theirs
+            };
+            match self.each_match_unguarded(request, node, |hit| each(hit).map_err(&mut stop)) {
+                Ok(n) => Ok(n),
+                Err(Stopped::Theirs) => Ok(0),
+                Err(Stopped::Index(e)) => Err(e),
+            }
+        });
+        match (counted, theirs) {
+            (_, Some(e)) => Err(e),
+            (Ok(n), None) => Ok(n),
+            (Err(e), None) => Err(e.into()),
+        }
+    }
+
+    /// [`Searcher::each_match`], unguarded.
+    fn each_match_unguarded<E: From<QueryError>>(
         &self,
         request: &SearchRequest,
         node: &ast::Node,
@@ -650,6 +878,15 @@ impl Searcher {
     /// all from one pass over the matches; then, for plain words, the partial matches that
     /// fill the page once the counted matches run out (ranked by relevance, not grouped).
     pub fn run(
+        &self,
+        request: &SearchRequest,
+        node: &ast::Node,
+    ) -> Result<SearchResponse, QueryError> {
+        self.guarded(|| self.run_unguarded(request, node))
+    }
+
+    /// [`Searcher::run`], unguarded.
+    fn run_unguarded(
         &self,
         request: &SearchRequest,
         node: &ast::Node,
@@ -840,6 +1077,11 @@ impl Searcher {
 
     /// Every indexed report's metadata (as the indexer recorded it), ordered by source path.
     pub fn reports(&self) -> Result<Vec<serde_json::Value>, QueryError> {
+        self.guarded(|| self.reports_unguarded())
+    }
+
+    /// [`Searcher::reports`], unguarded.
+    fn reports_unguarded(&self) -> Result<Vec<serde_json::Value>, QueryError> {
         let f = &self.fields;
         let searcher = &self.searcher;
         let query = TermQuery::new(

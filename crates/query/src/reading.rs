@@ -50,6 +50,15 @@ impl Searcher {
         report_id: &str,
         highlight: Option<&snippet::Highlight>,
     ) -> Result<Option<ReportView>, QueryError> {
+        self.guarded(|| self.report_unguarded(report_id, highlight))
+    }
+
+    /// [`Searcher::report`], unguarded.
+    fn report_unguarded(
+        &self,
+        report_id: &str,
+        highlight: Option<&snippet::Highlight>,
+    ) -> Result<Option<ReportView>, QueryError> {
         let f = &self.fields;
         let searcher = &self.searcher;
         let of_report = |record: &str| -> Box<dyn Query> {

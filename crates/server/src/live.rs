@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
-use ofsearch_query::{QueryError, Searcher};
+use ofsearch_query::{QueryError, Searcher, Verify};
 use tokio::sync::Semaphore;
 
 use crate::error::ApiError;
@@ -21,12 +21,14 @@ pub struct Live {
 }
 
 impl Live {
-    /// Opens the index in `dir` for serving under `limits`.
+    /// Opens the index in `dir` for serving under `limits`. Every file of its commit is
+    /// verified by checksum first (and each new segment as it is refreshed): a server reads
+    /// for long, and damage read unverified can abort the whole process.
     pub fn open(dir: &Path, limits: &Limits) -> Result<Live, QueryError> {
         limits.check()?;
         Ok(Live {
             dir: dir.to_path_buf(),
-            current: RwLock::new(Arc::new(Searcher::open(dir)?)),
+            current: RwLock::new(Arc::new(Searcher::open_with(dir, Verify::Everything)?)),
             gate: Gate::new(limits),
         })
     }

@@ -1868,12 +1868,37 @@ fn odd_queries_are_answered_as_the_library_answers_them_never_with_a_fault() {
     }
 }
 
+/// An index damaged before it is served is refused at start, naming the file: the server
+/// verifies every file of the commit (damage read unverified could abort the process).
+#[test]
+fn a_damaged_index_is_refused_at_start() {
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    for entry in std::fs::read_dir(&fixture().index).expect("read the index") {
+        let entry = entry.expect("entry");
+        std::fs::copy(entry.path(), dir.path().join(entry.file_name())).expect("copy");
+    }
+    common::damage_stores(dir.path());
+    match ofsearch_server::Live::open(dir.path(), &Limits::default()) {
+        Ok(_) => panic!("a damaged index was served"),
+        Err(e) => {
+            let message = e.to_string();
+            assert!(
+                matches!(e, ofsearch_query::QueryError::Damaged { .. }),
+                "{message}"
+            );
+            assert!(message.contains(".store fails its checksum"), "{message}");
+        }
+    }
+}
+
 /// A fault of the index's (damaged stored documents: matches are counted, their text cannot
 /// be read) is a 500 that shows no detail; an export that fails after its 200 does not end as
 /// if it were whole; the gate gets its slots back and the server goes on.
 #[test]
 fn a_fault_is_a_500_that_shows_no_detail_and_the_server_goes_on() {
-    let (live, app) = common::app_on(common::damaged_index(), Limits::default());
+    let index = common::index_to_damage();
+    let (live, app) = common::app_on(index, Limits::default());
+    common::damage_stores(index);
     let internal = json!({"error": {"kind": "internal", "message": "internal error"}});
     let request = SearchRequest {
         query: "care".into(),

@@ -701,7 +701,9 @@ fn an_overloaded_server_answers_503_on_the_wire() {
 fn an_export_that_fails_part_way_is_cut_short_on_the_wire() {
     // An index whose stored documents are damaged: the export answers 200, then fails as
     // it reads the matches' text.
-    let server = Server::start(common::damaged_index(), quick(), false);
+    let index = common::index_to_damage();
+    let server = Server::start(index, quick(), false);
+    common::damage_stores(index);
     for format in ["csv", "jsonl"] {
         let path = format!("/api/v1/export?q=care&format={format}");
         let request =

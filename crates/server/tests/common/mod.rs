@@ -80,30 +80,45 @@ pub fn fixture() -> &'static Fixture {
     })
 }
 
-/// A copy of the shared index whose stored documents are damaged (the middle of each
-/// segment's `.store` file zeroed): matches are found and counted, but reading a hit's text
-/// fails, a fault of the index's, not of the request. Removed when the binary ends.
-pub fn damaged_index() -> &'static Path {
-    static DAMAGED: OnceLock<(TempDir, PathBuf)> = OnceLock::new();
-    &DAMAGED
+/// A copy of the shared index, to damage with [`damage_stores`] once it is served (the server
+/// verifies every file as it opens an index: damage found then is refused at once). Removed
+/// when the binary ends.
+pub fn index_to_damage() -> &'static Path {
+    static COPY: OnceLock<(TempDir, PathBuf)> = OnceLock::new();
+    &COPY
         .get_or_init(|| {
             let dir = TempDir::new().expect("temp dir");
             let copy = dir.path().join("idx");
             std::fs::create_dir(&copy).expect("mkdir");
             for entry in std::fs::read_dir(&fixture().index).expect("read the index") {
                 let entry = entry.expect("entry");
-                let to = copy.join(entry.file_name());
-                std::fs::copy(entry.path(), &to).expect("copy");
-                if to.extension().is_some_and(|e| e == "store") {
-                    let mut bytes = std::fs::read(&to).expect("read the store");
-                    let (from, end) = (bytes.len() / 8, bytes.len() / 2);
-                    bytes[from..end].fill(0);
-                    std::fs::write(&to, bytes).expect("damage the store");
-                }
+                std::fs::copy(entry.path(), copy.join(entry.file_name())).expect("copy");
             }
             (dir, copy)
         })
         .1
+}
+
+/// Damages the stored documents of a served index, in place (the middle of each segment's
+/// `.store` file zeroed, as a disk fault would, under the server's memory maps): matches are
+/// found and counted, but reading a hit's text fails, a fault of the index's, not of the
+/// request.
+pub fn damage_stores(index: &Path) {
+    use std::io::{Seek, SeekFrom};
+    for entry in std::fs::read_dir(index).expect("read the index") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "store") {
+            let len = std::fs::metadata(&path).expect("metadata").len();
+            let (from, end) = (len / 8, len / 2);
+            let mut file = std::fs::OpenOptions::new()
+                .write(true)
+                .open(&path)
+                .expect("open the store");
+            file.seek(SeekFrom::Start(from)).expect("seek");
+            let zeros = vec![0u8; usize::try_from(end - from).expect("a small file")];
+            file.write_all(&zeros).expect("damage the store");
+        }
+    }
 }
 
 /// An app over `index` with these limits, and its `Live` (to hold the gate's slots).
