@@ -28,6 +28,9 @@ pub enum SkipReason {
         /// Its 1-based line.
         line: usize,
     },
+    /// The file is larger than any report could be (`read::MAX_FILE_BYTES`): unread.
+    #[error("too large for one report ({0} bytes; at most 16 MiB are read): is it several reports in one file?")]
+    TooLarge(u64),
     /// The file could not be read.
     #[error("unreadable: {0}")]
     Unreadable(String),

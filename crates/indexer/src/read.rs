@@ -12,6 +12,12 @@ pub const EXTENSIONS: &[&str] = &["txt", "md"];
 /// Documentation files that live beside reports and are not reports.
 pub const DOC_FILES: &[&str] = &["sources.md", "readme.md"];
 
+/// The largest file read as a report: 100 times the largest report of the bundled corpus
+/// (157 KB). A larger file is no single report (a bad conversion, several reports run
+/// together, a log); it is skipped unread, so that no file costs more than this to parse and
+/// index. (`SkipReason::TooLarge` says 16 MiB.)
+pub const MAX_FILE_BYTES: u64 = 16 << 20;
+
 /// A file found under the inputs, or a path that could not be walked.
 #[derive(Debug)]
 pub enum Found {

@@ -294,9 +294,24 @@ fn index_file(
     }))
 }
 
-/// Reads and decodes a file, or says why it is skipped.
+/// Reads and decodes a file (at most `read::MAX_FILE_BYTES`), or says why it is skipped.
 fn read_file(path: &Path) -> Result<Vec<u8>, SkipReason> {
-    let bytes = std::fs::read(path).map_err(|e| SkipReason::Unreadable(e.to_string()))?;
+    let unreadable = |e: std::io::Error| SkipReason::Unreadable(e.to_string());
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    let size = file.metadata().map_err(unreadable)?.len();
+    if size > read::MAX_FILE_BYTES {
+        return Err(SkipReason::TooLarge(size));
+    }
+    // Bounded even if the file grows while it is read.
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(file, read::MAX_FILE_BYTES + 1),
+        &mut bytes,
+    )
+    .map_err(unreadable)?;
+    if bytes.len() as u64 > read::MAX_FILE_BYTES {
+        return Err(SkipReason::TooLarge(bytes.len() as u64));
+    }
     read::decode(&bytes)?;
     Ok(bytes)
 }

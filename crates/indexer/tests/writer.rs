@@ -669,3 +669,22 @@ fn later_runs_leave_the_version_file_alone() {
     remove(&[id], &fx.index).expect("remove");
     assert_eq!(modified(), before);
 }
+
+#[test]
+fn a_file_too_large_for_a_report_is_skipped_unread() {
+    let fx = fixture();
+    let huge = fx.input.join("huge.txt");
+    let file = std::fs::File::create(&huge).expect("create");
+    // Sparse: the size alone decides, the bytes are never read.
+    file.set_len(ofsearch_indexer::read::MAX_FILE_BYTES + 1)
+        .expect("set_len");
+    let summary = run(std::slice::from_ref(&fx.input), &fx.index);
+    assert_eq!(summary.reports, SAMPLES.len());
+    assert_eq!(
+        skipped(&summary, "huge.txt"),
+        Some(
+            "too large for one report (16777217 bytes; at most 16 MiB are read): \
+             is it several reports in one file?"
+        )
+    );
+}
