@@ -1,8 +1,8 @@
 //! A damaged index: bytes overwritten in the middle of a segment file (postings, positions,
 //! term dictionary, stored text, fast fields, field norms). `check` names the file; opening or
 //! searching answers one line naming it (`QueryError::Damaged`), never a panic, and never an
-//! answer that differs from the healthy index's; an index opened with `Verify::Everything`
-//! is refused at once. `check` also says when the index is unfinished, of another version,
+//! answer that differs from the healthy index's; an index opened with `Verify::Everything`,
+//! or a small one opened by `Searcher::open`, is refused at once. `check` also says when the index is unfinished, of another version,
 //! without a readable `meta.json`, of another schema, or missing a file, and writes nothing.
 
 mod common;
@@ -234,7 +234,14 @@ fn damage_is_found(ext: &str, refused_at_open: bool) {
         Err(e) => assert_names_damage(&e, &damaged),
     }
 
-    let searcher = match Searcher::open(&index) {
+    // A small index is verified whole by every command as it opens it.
+    match Searcher::open(&index) {
+        Ok(_) => panic!(".{ext}: a small index opened"),
+        Err(e) => assert_names_damage(&e, &damaged),
+    }
+
+    // A large one has its structure verified: the rest is found as reading it fails.
+    let searcher = match Searcher::open_with(&index, Verify::Structure) {
         Err(e) => {
             assert!(refused_at_open, ".{ext}: refused at open: {e}");
             assert_names_damage(&e, &damaged);
