@@ -340,7 +340,9 @@ fn close(open: &mut Option<Open>, out: &mut Vec<Block>, vocabulary: &Vocabulary<
     if o.lines.is_empty() {
         return;
     }
-    let mut lines = o.lines;
+    // A slice, so that peeling a heading off the front moves nothing (linear in the lines).
+    let all = o.lines;
+    let mut lines: &[(String, u32)] = &all;
     let mut page_break = o.page_break_before;
     if o.kind == BlockKind::Paragraph && o.number.is_none() {
         // Peel headings: the shortest run of 1-3 leading lines that is a complete known heading.
@@ -380,7 +382,7 @@ fn close(open: &mut Option<Open>, out: &mut Vec<Block>, vocabulary: &Vocabulary<
                 page_break_before: page_break,
             });
             page_break = false;
-            lines.drain(..k);
+            lines = &lines[k..];
             if lines.is_empty() {
                 return;
             }
@@ -404,7 +406,7 @@ fn close(open: &mut Option<Open>, out: &mut Vec<Block>, vocabulary: &Vocabulary<
             .collect::<Vec<_>>()
             .join(" ")
     } else {
-        join_lines(&lines, vocabulary)
+        join_lines(lines, vocabulary)
     };
     out.push(Block {
         kind: o.kind,
@@ -537,7 +539,9 @@ fn join_continuations(raw: Vec<Block>, vocabulary: &Vocabulary<'_>) -> Vec<Block
                 let across_page = block.page_break_before
                     && first.is_alphabetic()
                     && prev.kind == BlockKind::Paragraph
-                    && prev.text.split_whitespace().count() >= 6
+                    // Six words or more: counted only as far as the sixth (the paragraph
+                    // may have been joined across thousands of pages already).
+                    && prev.text.split_whitespace().nth(5).is_some()
                     && prev
                         .text
                         .trim_end()
