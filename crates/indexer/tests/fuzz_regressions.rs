@@ -1,11 +1,12 @@
 //! Regressions from the fuzzing of the report parser (`fuzz/`, target `report_parser`; issue
 //! 13). The fuzzer found no panic; these two quadratic costs were found beside it, by timing
 //! the parser on adversarial shapes of input at 4 KB to 256 KB (below the fuzzer's 16 KB inputs
-//! they cost under 25 ms, too little for its timeout). Each test failed before its fix.
+//! they cost under 25 ms, too little for its timeout).
 //!
-//! The two quadratic cases are not timed (no timing assertions in tests): at these sizes the
-//! quadratic parse took tens of seconds in a test build, the linear one under a few seconds;
-//! each test checks what the parse gives.
+//! The two quadratic cases are not timed (no timing assertions in tests), so they do not fail
+//! on the quadratic code: they check what the parse gives on those shapes, and at these sizes
+//! the quadratic parse took tens of seconds in a test build (the linear one a second or two),
+//! which shows as a slow test if the cost comes back.
 
 use ofsearch_indexer::authority::AuthorityTable;
 use ofsearch_indexer::{parse, Parsed};
