@@ -579,23 +579,20 @@ fn gone(
         .map(|(source, _)| names.absolute(source))
         .collect();
     let searcher = index.reader()?.searcher();
-    let mut gone = Vec::new();
-    for source in indexed_sources(&searcher, fields)? {
-        let path = names.absolute(&source);
-        if roots.iter().any(|root| path.starts_with(root))
+    indexed_sources(&searcher, fields, |source| {
+        let path = names.absolute(source);
+        roots.iter().any(|root| path.starts_with(root))
             && !found.contains(&path)
             && !unwalked.iter().any(|dark| path.starts_with(dark))
-        {
-            gone.push(source);
-        }
-    }
-    Ok(gone)
+    })
 }
 
-/// The source of every report the commit holds (live documents only), sorted.
+/// The source of every report the commit holds (live documents only) that `wanted` keeps,
+/// sorted.
 fn indexed_sources(
     searcher: &tantivy::Searcher,
     fields: &Fields,
+    wanted: impl Fn(&str) -> bool,
 ) -> Result<Vec<String>, IndexerError> {
     let mut sources = std::collections::BTreeSet::new();
     for segment in searcher.segment_readers() {
@@ -605,10 +602,14 @@ fn indexed_sources(
             .stream()
             .map_err(tantivy::TantivyError::from)?;
         while stream.advance() {
-            sources.insert(String::from_utf8_lossy(stream.key()).into_owned());
+            let source = String::from_utf8_lossy(stream.key());
+            if wanted(&source) {
+                sources.insert(source.into_owned());
+            }
         }
     }
-    // A term dictionary keeps the terms of deleted documents until a merge.
+    // A term dictionary keeps the terms of deleted documents until a merge: only the wanted
+    // ones are looked up (not one query per report of the index on every run).
     let mut live = Vec::with_capacity(sources.len());
     for source in sources {
         let query = TermQuery::new(
@@ -674,14 +675,17 @@ pub fn remove(targets: &[String], index_dir: &Path) -> Result<Removal, IndexerEr
     let fields = index_fields(&index, index_dir)?;
     let names = PathNames::new();
     let searcher = index.reader()?.searcher();
-    let sources = indexed_sources(&searcher, &fields)?;
+    let roots: Vec<PathBuf> = targets.iter().map(|t| names.root(Path::new(t))).collect();
+    let sources = indexed_sources(&searcher, &fields, |source| {
+        let path = names.absolute(source);
+        roots.iter().any(|root| path.starts_with(root))
+    })?;
     let mut chosen = std::collections::BTreeSet::new();
     let mut unknown = Vec::new();
-    for target in targets {
-        let root = names.root(Path::new(target));
+    for (target, root) in targets.iter().zip(&roots) {
         let mut matched = false;
         for source in &sources {
-            if names.absolute(source).starts_with(&root) {
+            if names.absolute(source).starts_with(root) {
                 chosen.insert(source.clone());
                 matched = true;
             }
