@@ -63,6 +63,12 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The names filters take, with their numbers of reports: authorities (as people write
+    /// them, with their codes and regions), regions, report types and framework editions
+    Names {
+        #[arg(long, value_enum, default_value_t = NamesFormat::Table)]
+        format: NamesFormat,
+    },
     /// List the indexed reports with their metadata and judgements
     Reports {
         #[arg(long, value_enum, default_value_t = ReportsFormat::Table)]
@@ -283,6 +289,12 @@ enum ReportsFormat {
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum NamesFormat {
+    Table,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
 enum ExportFormat {
     Csv,
     Jsonl,
@@ -335,16 +347,8 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
-    let explicit_index =
-        cli.index.is_some() || std::env::var_os(INDEX_ENV).is_some_and(|v| !v.is_empty());
-    let index_dir = cli
-        .index
-        .or_else(|| {
-            std::env::var_os(INDEX_ENV)
-                .filter(|v| !v.is_empty())
-                .map(PathBuf::from)
-        })
-        .unwrap_or_else(|| PathBuf::from(DEFAULT_INDEX));
+    let location = Location::new(cli.index);
+    let index_dir = location.dir.clone();
     match cli.command {
         Command::Index {
             paths,
@@ -364,6 +368,19 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 writeln!(out)?;
             } else {
                 print_summary(&mut out, &summary, &index_dir)?;
+            }
+            if summary.reports == 0 && summary.removed.is_empty() {
+                out.flush()?;
+                eprintln!(
+                    "ofsearch: no report was indexed: no input is or holds a report file \
+                     (.txt, .md){}",
+                    if summary.skipped.is_empty() {
+                        ""
+                    } else {
+                        "; see why each was skipped above"
+                    }
+                );
+                return Ok(ExitCode::from(1));
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -385,6 +402,18 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     "The index now holds {} documents.",
                     removal.documents_in_index
                 )?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Names { format } => {
+            let names = open(&index_dir)?.names()?;
+            let mut out = std::io::stdout().lock();
+            match format {
+                NamesFormat::Json => {
+                    serde_json::to_writer_pretty(&mut out, &names)?;
+                    writeln!(out)?;
+                }
+                NamesFormat::Table => print_names(&mut out, &names)?,
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -420,8 +449,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             explain,
             format,
         } => {
-            ensure_index(&index_dir)?;
-            let searcher = open(&index_dir)?;
+            let searcher = location.searcher()?;
             let request = SearchRequest {
                 limit,
                 offset,
@@ -470,19 +498,19 @@ fn run(cli: Cli) -> Result<ExitCode> {
             sort,
             limit,
             format,
-        } => run_kwic(&index_dir, query, width, sort, limit, format),
+        } => run_kwic(&location, query, width, sort, limit, format),
         Command::Trend {
             query,
             by: TrendBy::Year,
             split,
             format,
-        } => run_trend(&index_dir, query, split, format),
+        } => run_trend(&location, query, split, format),
         Command::Compare {
             query,
             by,
             top,
             format,
-        } => run_compare(&index_dir, query, by, top, format),
+        } => run_compare(&location, query, by, top, format),
         Command::Check => check::check(&index_dir),
         Command::Serve {
             bind,
@@ -490,12 +518,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             workers,
             queue,
         } => {
-            if explicit_index {
-                // A named index that is not there is a mistake, not a cue to build one.
-                open(&index_dir)?;
-            } else {
-                ensure_index(&index_dir)?;
-            }
+            location.searcher()?;
             let mut limits = ofsearch_server::Limits {
                 queue,
                 ..ofsearch_server::Limits::default()
@@ -511,8 +534,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             sort,
             format,
         } => {
-            ensure_index(&index_dir)?;
-            let searcher = open(&index_dir)?;
+            let searcher = location.searcher()?;
             let request = SearchRequest {
                 sort: sort.into(),
                 ..query.request()
@@ -546,21 +568,21 @@ fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-/// The searcher and standard output of an analysis command (the index built first if missing).
-fn analysis_context(index_dir: &Path) -> Result<(Searcher, std::io::StdoutLock<'static>)> {
-    ensure_index(index_dir)?;
-    Ok((open(index_dir)?, std::io::stdout().lock()))
+/// The searcher and standard output of an analysis command (the default index built first if
+/// missing).
+fn analysis_context(location: &Location) -> Result<(Searcher, std::io::StdoutLock<'static>)> {
+    Ok((location.searcher()?, std::io::stdout().lock()))
 }
 
 fn run_kwic(
-    index_dir: &Path,
+    location: &Location,
     query: QueryArgs,
     width: usize,
     sort: KwicSortArg,
     limit: usize,
     format: Format,
 ) -> Result<ExitCode> {
-    let (searcher, mut out) = analysis_context(index_dir)?;
+    let (searcher, mut out) = analysis_context(location)?;
     let request = query.request();
     let node = searcher.parse(&request)?;
     let sort = match sort {
@@ -627,12 +649,12 @@ fn run_kwic(
 }
 
 fn run_trend(
-    index_dir: &Path,
+    location: &Location,
     query: QueryArgs,
     split: Option<SplitArg>,
     format: Format,
 ) -> Result<ExitCode> {
-    let (searcher, mut out) = analysis_context(index_dir)?;
+    let (searcher, mut out) = analysis_context(location)?;
     let request = query.request();
     let node = searcher.parse(&request)?;
     let split = split.map(|s| match s {
@@ -722,13 +744,13 @@ fn run_trend(
 }
 
 fn run_compare(
-    index_dir: &Path,
+    location: &Location,
     query: QueryArgs,
     by: CompareByArg,
     top: usize,
     format: Format,
 ) -> Result<ExitCode> {
-    let (searcher, mut out) = analysis_context(index_dir)?;
+    let (searcher, mut out) = analysis_context(location)?;
     let request = query.request();
     let node = searcher.parse(&request)?;
     let by = match by {
@@ -775,6 +797,40 @@ fn exit_for(total: u64) -> ExitCode {
 
 /// Builds the index from the bundled corpus if there is none (as the README's first command
 /// expects).
+/// Where the index is, and whether the user named it (`--index`, `OFSEARCH_INDEX`).
+struct Location {
+    dir: PathBuf,
+    named: bool,
+}
+
+impl Location {
+    /// The `--index` flag, else a non-empty `OFSEARCH_INDEX`, else `./ofsearch-index`.
+    fn new(flag: Option<PathBuf>) -> Location {
+        let from_env = || {
+            std::env::var_os(INDEX_ENV)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        };
+        match flag.or_else(from_env) {
+            Some(dir) => Location { dir, named: true },
+            None => Location {
+                dir: PathBuf::from(DEFAULT_INDEX),
+                named: false,
+            },
+        }
+    }
+
+    /// A searcher over the index. Only the default location is built from the bundled corpus
+    /// when it holds no finished index: a named directory without one is a mistyped name, and
+    /// answering from the bundled corpus there would look like an answer from the user's own.
+    fn searcher(&self) -> Result<Searcher> {
+        if !self.named {
+            ensure_index(&self.dir)?;
+        }
+        open(&self.dir)
+    }
+}
+
 fn ensure_index(index_dir: &Path) -> Result<()> {
     let unfinished = index_dir.join(ofsearch_schema::UNFINISHED_FILE).exists();
     if index_dir.join("meta.json").exists() && !unfinished {
@@ -872,8 +928,9 @@ fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
 fn print_summary(out: &mut dyn Write, s: &Summary, index_dir: &Path) -> Result<()> {
     writeln!(
         out,
-        "Indexed {} reports, {} paragraphs ({:.1} MB) in {:.1} s into {}",
+        "Indexed {} {}, {} paragraphs ({:.1} MB) in {:.1} s into {}",
         s.reports,
+        plural(s.reports, "report", "reports"),
         s.paragraphs,
         s.bytes as f64 / 1e6,
         s.elapsed.as_secs_f64(),
@@ -922,6 +979,50 @@ fn print_summary(out: &mut dyn Write, s: &Summary, index_dir: &Path) -> Result<(
     Ok(())
 }
 
+/// `ofsearch names` as text: each list under a heading with its length.
+fn print_names(out: &mut dyn Write, names: &ofsearch_query::Names) -> Result<()> {
+    writeln!(
+        out,
+        "Authorities ({}; a filter also takes the name in brackets, the codes, and forms such \
+         as \"X Council\"):",
+        names.authorities.len()
+    )?;
+    let width = names
+        .authorities
+        .iter()
+        .map(|a| a.display.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(4);
+    writeln!(
+        out,
+        "  {:<width$} {:<10} {:<24} {:>7}",
+        "name", "ONS code", "region", "reports"
+    )?;
+    for a in &names.authorities {
+        write!(
+            out,
+            "  {:<width$} {:<10} {:<24} {:>7}",
+            a.display, a.ons_code, a.region, a.reports
+        )?;
+        if a.name != a.display {
+            write!(out, "  ({})", a.name)?;
+        }
+        writeln!(out)?;
+    }
+    for (heading, list) in [
+        ("Regions", &names.regions),
+        ("Report types", &names.types),
+        ("Editions", &names.editions),
+    ] {
+        writeln!(out, "{heading} ({}):", list.len())?;
+        for v in list {
+            writeln!(out, "  {:<width$} {:>7}", v.value, v.count)?;
+        }
+    }
+    Ok(())
+}
+
 fn print_reports(out: &mut dyn Write, reports: &[serde_json::Value]) -> Result<()> {
     let s = |v: &serde_json::Value| match v {
         serde_json::Value::Null => "-".to_string(),
@@ -967,7 +1068,7 @@ fn print_reports(out: &mut dyn Write, reports: &[serde_json::Value]) -> Result<(
             judgements.join(", ")
         )?;
     }
-    writeln!(out, "{} reports", reports.len())?;
+    writeln!(out, "{}", counted(reports.len() as u64, "report"))?;
     Ok(())
 }
 

@@ -171,6 +171,43 @@ fn index_errors_are_one_line() {
 }
 
 #[test]
+fn an_index_run_that_indexes_nothing_fails() {
+    let dir = workdir();
+    let cwd = dir.path();
+    std::fs::create_dir(cwd.join("empty")).expect("mkdir");
+    for input in ["missing", "empty"] {
+        let out = run(cwd, &["index", input, "--index", "idx"]);
+        assert_eq!(code(&out), 1, "{input}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(err.starts_with("ofsearch: no report was indexed"), "{err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+        assert!(
+            stdout(&out).starts_with("Indexed 0 reports"),
+            "{}",
+            stdout(&out)
+        );
+    }
+    assert!(stdout(&run(cwd, &["index", "missing", "--index", "idx"]))
+        .contains("Skipped 1 file:\n  missing: no such file or directory\n"));
+    // One report is "1 report"; a run over reports already indexed succeeds.
+    let one = run(
+        cwd,
+        &["index", "in/000_23fc53f6df21340b.txt", "--index", "idx"],
+    );
+    assert_eq!(code(&one), 0, "{}", stderr(&one));
+    assert!(
+        stdout(&one).starts_with("Indexed 1 report, "),
+        "{}",
+        stdout(&one)
+    );
+    let again = run(
+        cwd,
+        &["index", "in/000_23fc53f6df21340b.txt", "--index", "idx"],
+    );
+    assert_eq!(code(&again), 0, "{}", stderr(&again));
+}
+
+#[test]
 fn a_missing_index_is_a_one_line_error() {
     let dir = TempDir::new().expect("temp dir");
     let cwd = dir.path();
@@ -402,6 +439,40 @@ fn index_flag_placement_and_environment() {
     );
 }
 
+#[test]
+fn names_lists_authorities_regions_types_and_editions_with_counts() {
+    let dir = workdir();
+    let cwd = dir.path();
+    index(cwd);
+    let out = run(cwd, &["names", "--index", "idx"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let text = stdout(&out);
+    for heading in ["Authorities", "Regions", "Report types", "Editions"] {
+        assert!(text.contains(&format!("{heading} (")), "{heading}: {text}");
+    }
+    assert!(text.contains("Hartlepool"), "{text}");
+    assert!(text.contains("E06000001"), "{text}");
+    assert!(text.contains("North East"), "{text}");
+    let listed = json(&run(cwd, &["names", "--index", "idx", "--format", "json"]));
+    assert_keys(&listed, &["authorities", "regions", "types", "editions"]);
+    let reports: u64 = listed["types"]
+        .as_array()
+        .expect("types")
+        .iter()
+        .map(|t| t["count"].as_u64().expect("count"))
+        .sum();
+    assert_eq!(reports, 3);
+    // Every name listed is one a filter takes.
+    for authority in listed["authorities"].as_array().expect("authorities") {
+        let name = authority["display"].as_str().expect("display");
+        let out = run(
+            cwd,
+            &["search", "children", "--index", "idx", "--authority", name],
+        );
+        assert_eq!(code(&out), 0, "{name}: {}", stderr(&out));
+    }
+}
+
 fn assert_keys(value: &Value, keys: &[&str]) {
     let object = value.as_object().expect("JSON object");
     for key in keys {
@@ -573,10 +644,24 @@ fn search_builds_a_missing_index_from_the_corpus_folder() {
     assert_eq!(code(&again), 0);
     assert!(again.stderr.is_empty(), "{}", stderr(&again));
 
-    // The same with --index naming a directory that does not exist yet.
-    let out = run(cwd, &["search", "Hartlepool", "--index", "fresh"]);
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
-    assert!(cwd.join("fresh/meta.json").exists());
+    // Only the default location is built: a named directory with no index in it is a
+    // mistyped name, not a cue to answer from the bundled corpus.
+    for command in ["search", "export", "kwic", "trend", "compare"] {
+        let mut args = vec![command, "Hartlepool", "--index", "fresh"];
+        if command == "compare" {
+            args.extend(["--by", "grade"]);
+        }
+        let err = one_line_error(&run(cwd, &args));
+        assert!(err.contains("no index at fresh"), "{command}: {err}");
+        assert!(!cwd.join("fresh").exists(), "{command}");
+        let err = one_line_error(&run_with(
+            cwd,
+            &[command, "Hartlepool"],
+            &[("OFSEARCH_INDEX", "fresh")],
+        ));
+        assert!(err.contains("no index at fresh"), "{command}: {err}");
+        assert!(!cwd.join("fresh").exists(), "{command}");
+    }
 
     // A first build that did not finish is built again, and says why.
     std::fs::remove_dir_all(cwd.join("ofsearch-index")).expect("remove");

@@ -77,7 +77,7 @@ pub enum GenError {
         source: csv::Error,
     },
     /// The indexer's bundled authority table could not be read for names and periods.
-    #[error("crates/indexer/data/local_authorities.csv, line {line}: {reason}")]
+    #[error("crates/schema/data/local_authorities.csv, line {line}: {reason}")]
     Authorities {
         /// 1-based line of the table.
         line: u64,

@@ -17,7 +17,7 @@ use ofsearch_schema::Date;
 use crate::GenError;
 
 /// The indexer's authority table, as bundled with it (read here for the aliases and periods).
-const TABLE_CSV: &str = include_str!("../../indexer/data/local_authorities.csv");
+const TABLE_CSV: &str = include_str!("../../schema/data/local_authorities.csv");
 
 /// How a template names its authority.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -5,7 +5,7 @@
 //! Data flow: [`read`] (files) -> [`lines`] (clean lines) -> [`recognise`] (report metadata)
 //! -> [`segment`] (blocks) -> [`report`] (tagged paragraphs, [`bound`]ed) -> [`writer`] (index).
 
-pub mod authority;
+pub use ofsearch_schema::authority;
 pub mod bound;
 pub mod date;
 pub mod error;

@@ -17,6 +17,7 @@
 //! no printed number leave the paragraph out; an empty source path leaves the bracket out, a
 //! line of 0 the line.
 
+use ofsearch_schema::authority::AuthorityTable;
 use ofsearch_schema::{Date, ReportType};
 
 /// What a citation is made of: the hit's tags, borrowed.
@@ -113,10 +114,15 @@ pub fn report_type_name(kebab: &str) -> &'static str {
     }
 }
 
+/// The authority as people write it ("Bristol" for the index's "Bristol, City of"); a name
+/// the bundled table does not know as it is.
 fn authority<'a>(c: &CitationParts<'a>) -> &'a str {
     match c.authority.trim() {
         "" => "unknown authority",
-        name => name,
+        name => AuthorityTable::bundled()
+            .lookup(name)
+            .filter(|a| a.name == name)
+            .map_or(name, |a| a.display_name()),
     }
 }
 
@@ -168,6 +174,26 @@ mod tests {
     fn check(parts: CitationParts, short: &str, long: &str) {
         assert_eq!(citation(&parts), short);
         assert_eq!(citation_long(&parts), long);
+    }
+
+    #[test]
+    fn authorities_are_named_as_people_write_them() {
+        let bristol = CitationParts {
+            authority: "Bristol, City of",
+            ..HARTLEPOOL
+        };
+        assert_eq!(citation(&bristol), "Ofsted, Bristol SIF 2013, para 24");
+        let hull = CitationParts {
+            authority: "Kingston Upon Hull, City of",
+            ..HARTLEPOOL
+        };
+        assert!(citation_long(&hull).starts_with("Ofsted (2013) Kingston upon Hull: SIF"));
+        // A name the table does not know is written as it is.
+        let elsewhere = CitationParts {
+            authority: "Atlantis",
+            ..HARTLEPOOL
+        };
+        assert_eq!(citation(&elsewhere), "Ofsted, Atlantis SIF 2013, para 24");
     }
 
     #[test]

@@ -27,7 +27,7 @@ use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery};
 
 pub use check::Verify;
-pub use reading::{ReportView, Vocabularies};
+pub use reading::{AuthorityName, Names, ReportView, Vocabularies};
 pub use search::{Boosts, FacetCount, Filters, SearchRequest, Sort};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::schema::{IndexRecordOption, Value};

@@ -42,7 +42,88 @@ pub struct Vocabularies {
     pub fields: BTreeMap<String, Vec<FacetCount>>,
 }
 
+/// What filters can name, as the index holds it: every authority, region, report type and
+/// framework edition with its number of reports (`ofsearch names`, `/api/names`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Names {
+    /// Authorities with reports, by the name people write, alphabetically.
+    pub authorities: Vec<AuthorityName>,
+    /// Regions, most reports first; `count` is reports.
+    pub regions: Vec<FacetCount>,
+    /// Report types (`sif`, `ilacs`, ...), most reports first; `count` is reports.
+    pub types: Vec<FacetCount>,
+    /// Framework editions within the types (`ilacs-2023`, `sif+lscb`, ...), most reports
+    /// first; `count` is reports. Reports of a type with one edition have none.
+    pub editions: Vec<FacetCount>,
+}
+
+/// One authority with reports in the index, and the names a filter takes for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthorityName {
+    /// The name as people write it ("Bristol").
+    pub display: String,
+    /// The canonical name the index stores and facets show ("Bristol, City of").
+    pub name: String,
+    /// ONS code.
+    pub ons_code: String,
+    /// Region of England.
+    pub region: String,
+    /// Reports in the index.
+    pub reports: u64,
+    /// Other names a filter takes (the table's aliases), besides derived forms such as
+    /// "Bristol City Council"; empty for an authority the table does not know.
+    pub also: Vec<String>,
+}
+
 impl Searcher {
+    /// What filters can name, with report counts (see [`Names`]).
+    pub fn names(&self) -> Result<Names, QueryError> {
+        let reports = self.reports()?;
+        let field = |r: &serde_json::Value, key: &str| r[key].as_str().unwrap_or("").to_string();
+        let mut authorities: BTreeMap<(String, String), (String, u64)> = BTreeMap::new();
+        let mut regions: BTreeMap<String, u64> = BTreeMap::new();
+        let mut types: BTreeMap<String, u64> = BTreeMap::new();
+        let mut editions: BTreeMap<String, u64> = BTreeMap::new();
+        for r in &reports {
+            let key = (field(r, "authority"), field(r, "authority_code"));
+            if !key.0.is_empty() {
+                authorities.entry(key).or_insert((field(r, "region"), 0)).1 += 1;
+            }
+            for (map, key) in [
+                (&mut regions, "region"),
+                (&mut types, "report_type"),
+                (&mut editions, "framework"),
+            ] {
+                let value = field(r, key);
+                if !value.is_empty() {
+                    *map.entry(value).or_default() += 1;
+                }
+            }
+        }
+        let table = ofsearch_schema::authority::AuthorityTable::bundled();
+        let mut authorities: Vec<AuthorityName> = authorities
+            .into_iter()
+            .map(|((name, ons_code), (region, reports))| {
+                let known = table.lookup(&name).filter(|a| a.name == name);
+                AuthorityName {
+                    display: known.map_or(name.clone(), |a| a.display_name().to_string()),
+                    also: known.map(|a| a.aliases.clone()).unwrap_or_default(),
+                    name,
+                    ons_code,
+                    region,
+                    reports,
+                }
+            })
+            .collect();
+        authorities.sort_by_key(|a| (a.display.to_lowercase(), a.name.clone()));
+        Ok(Names {
+            authorities,
+            regions: by_count(regions),
+            types: by_count(types),
+            editions: by_count(editions),
+        })
+    }
+
     /// The report with this id, whole; `None` if the index holds no such report. With a
     /// query (`highlight`), the words it searches for are marked in every paragraph.
     pub fn report(
@@ -114,6 +195,16 @@ impl Searcher {
             fields: response.facets,
         })
     }
+}
+
+/// Values with counts, most first (ties alphabetically).
+fn by_count(counts: BTreeMap<String, u64>) -> Vec<FacetCount> {
+    let mut out: Vec<FacetCount> = counts
+        .into_iter()
+        .map(|(value, count)| FacetCount { value, count })
+        .collect();
+    out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+    out
 }
 
 /// `text` HTML-escaped whole, with the highlight's words in `<mark>`.

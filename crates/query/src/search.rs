@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Bound;
 
+use ofsearch_schema::authority::AuthorityTable;
 use ofsearch_schema::schema::RECORD_REPORT;
 use ofsearch_schema::{Area, Fields, Grade, Kind, ReportType};
 use rustc_hash::FxHashMap;
@@ -95,6 +96,60 @@ pub(crate) struct Names {
     pub authorities: Vec<String>,
     pub codes: Vec<String>,
     pub regions: Vec<String>,
+}
+
+impl Names {
+    /// The canonical names in the index that an authority filter's value stands for: the
+    /// name itself (any case), else every authority the bundled table resolves it to (an
+    /// alias, a former or short name, "St Helens" for "St. Helens", a DfE code; a former
+    /// authority with its successors) that has reports here. An ONS code in the index needs
+    /// no name (empty). A name the table does not know gets the closest names; one it knows
+    /// with no reports here says so.
+    fn authorities_named(&self, value: &str) -> Result<Vec<&str>, QueryError> {
+        if let Some(name) = find(&self.authorities, value) {
+            return Ok(vec![name]);
+        }
+        let table = AuthorityTable::bundled();
+        let resolved = table.resolve(value);
+        let held: Vec<&str> = resolved
+            .iter()
+            .filter_map(|a| find(&self.authorities, &a.name))
+            .collect();
+        if !held.is_empty() || find(&self.codes, value).is_some() {
+            return Ok(held);
+        }
+        let listed = "`ofsearch names` lists the authorities in the index";
+        if !resolved.is_empty() {
+            let written: Vec<&str> = resolved.iter().map(|a| a.display_name()).collect();
+            return Err(QueryError::Filter(format!(
+                "authority '{value}' ({}) has no reports in the index; {listed}",
+                or_list(&written)
+            )));
+        }
+        let close: Vec<&str> = table
+            .suggest(value, 3)
+            .iter()
+            .map(|a| a.display_name())
+            .collect();
+        Err(QueryError::Filter(if close.is_empty() {
+            format!("authority '{value}' is not a known authority name or code; {listed}")
+        } else {
+            format!(
+                "authority '{value}' is not a known authority name or code: did you mean {}? \
+                 {listed}",
+                or_list(&close)
+            )
+        }))
+    }
+}
+
+/// "A", "A or B", "A, B or C".
+fn or_list(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+    }
 }
 
 /// Compiles parsed queries and filters into tantivy queries.
@@ -301,17 +356,11 @@ impl Compiler<'_> {
         Ok(match field {
             FilterField::Authority => {
                 let mut options: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-                if let Some(name) = find(&self.names.authorities, value) {
-                    options.push((Occur::Should, term(f.authority, name)));
-                }
                 if let Some(code) = find(&self.names.codes, value) {
                     options.push((Occur::Should, term(f.authority_code, code)));
                 }
-                if options.is_empty() {
-                    return Err(QueryError::Filter(format!(
-                        "authority '{value}' is not in the index (a canonical name such as \
-                         Hartlepool, or an ONS code such as E06000001)"
-                    )));
+                for name in self.names.authorities_named(value)? {
+                    options.push((Occur::Should, term(f.authority, name)));
                 }
                 Box::new(BooleanQuery::new(options))
             }

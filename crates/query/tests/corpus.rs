@@ -110,6 +110,121 @@ fn filters_resolve_names_and_codes_and_refuse_unknown_values() {
     }
 }
 
+/// The authorities a filter by `name` gives hits from, or its error message.
+fn authorities_for(name: &str) -> Result<Vec<String>, String> {
+    authorities_in(searcher(), name)
+}
+
+fn authorities_in(searcher: &Searcher, name: &str) -> Result<Vec<String>, String> {
+    let mut filters = Filters::default();
+    filters.push(FilterField::Authority, name);
+    let request = SearchRequest {
+        filters,
+        ..SearchRequest::default()
+    };
+    match searcher.run(&request, &word("children")) {
+        Ok(response) => {
+            let mut names: Vec<String> = response.facets["authority"]
+                .iter()
+                .filter(|v| v.count > 0)
+                .map(|v| v.value.clone())
+                .collect();
+            names.sort();
+            Ok(names)
+        }
+        Err(QueryError::Filter(message)) => Err(message),
+        Err(other) => panic!("{name}: {other:?}"),
+    }
+}
+
+#[test]
+fn filters_take_the_names_people_type() {
+    for (typed, canonical) in [
+        ("Bristol", "Bristol, City of"),
+        ("Hull", "Kingston Upon Hull, City of"),
+        ("Kingston upon Hull", "Kingston Upon Hull, City of"),
+        ("County Durham", "Durham"),
+        ("St Helens", "St. Helens"),
+        ("st.helens", "St. Helens"),
+        ("BCP", "Bournemouth, Christchurch and Poole"),
+        ("Hartlepool Borough Council", "Hartlepool"),
+    ] {
+        assert_eq!(
+            authorities_for(typed),
+            Ok(vec![canonical.to_string()]),
+            "{typed}"
+        );
+    }
+    // A former authority stands for its area: its own reports (none here) and its successors'.
+    assert_eq!(
+        authorities_for("Bournemouth"),
+        Ok(vec!["Bournemouth, Christchurch and Poole".to_string()])
+    );
+    // The same names in the query's own syntax.
+    let in_query = SearchRequest {
+        query: "children authority:\"County Durham\"".into(),
+        ..SearchRequest::default()
+    };
+    let response = searcher().search_request(&in_query).expect("search");
+    assert!(response.total > 0);
+    assert!(response.hits.iter().all(|h| h.authority == "Durham"));
+}
+
+#[test]
+fn an_unknown_authority_gets_the_closest_names_and_a_known_one_without_reports_says_so() {
+    let mistyped = authorities_for("Bristle").expect_err("unknown");
+    assert!(mistyped.contains("did you mean Bristol"), "{mistyped}");
+    assert!(mistyped.contains("ofsearch names"), "{mistyped}");
+    let ambiguous = authorities_for("Kingston").expect_err("ambiguous");
+    assert!(ambiguous.contains("Kingston upon Hull"), "{ambiguous}");
+    assert!(ambiguous.contains("Kingston upon Thames"), "{ambiguous}");
+    // The five samples are about Hartlepool and Stockton-on-Tees only.
+    let absent = authorities_in(common::samples(), "Bristol").expect_err("no reports");
+    assert!(absent.contains("no reports in the index"), "{absent}");
+    for message in [mistyped, ambiguous, absent] {
+        assert!(!message.contains('\n'), "{message}");
+    }
+}
+
+#[test]
+fn names_lists_what_filters_can_name_with_report_counts() {
+    let names = searcher().names().expect("names");
+    let reports = searcher().reports().expect("reports").len() as u64;
+    for list in [&names.regions, &names.types, &names.editions] {
+        assert!(!list.is_empty());
+        assert!(
+            list.windows(2).all(|w| w[0].count >= w[1].count),
+            "{list:?}"
+        );
+    }
+    let total = |list: &[ofsearch_query::FacetCount]| list.iter().map(|v| v.count).sum::<u64>();
+    assert_eq!(total(&names.regions), reports);
+    assert_eq!(total(&names.types), reports);
+    assert_eq!(
+        names.authorities.iter().map(|a| a.reports).sum::<u64>(),
+        reports
+    );
+    let bristol = names
+        .authorities
+        .iter()
+        .find(|a| a.name == "Bristol, City of")
+        .expect("Bristol");
+    assert_eq!(bristol.display, "Bristol");
+    assert_eq!(bristol.ons_code, "E06000023");
+    assert_eq!(bristol.region, "South West");
+    assert!(bristol.reports > 0);
+    assert!(
+        bristol.also.iter().any(|a| a == "Bristol City Council"),
+        "{bristol:?}"
+    );
+    assert!(names.editions.iter().any(|e| e.value == "ilacs-2023"));
+    // Listed by the name people write, in alphabetical order.
+    assert!(names
+        .authorities
+        .windows(2)
+        .all(|w| w[0].display.to_lowercase() <= w[1].display.to_lowercase()));
+}
+
 #[test]
 fn year_ranges_and_filters_in_the_query() {
     let range = Node::All(vec![

@@ -1,7 +1,10 @@
 //! The contract between the ofsearch indexer and query crates: the tantivy schema, the controlled
-//! vocabularies (report types, canonical areas, grades, paragraph kinds) and the tokenizer both
-//! sides must share for a query's terms to meet the index's.
+//! vocabularies (report types, canonical areas, grades, paragraph kinds), the table of local
+//! authorities and their names (the indexer tags reports with canonical names; queries resolve
+//! the names people type to them) and the tokenizer both sides must share for a query's terms
+//! to meet the index's.
 
+pub mod authority;
 pub mod date;
 pub mod schema;
 pub mod tokenizer;

@@ -27,6 +27,7 @@ pub fn routes() -> Router<AppState> {
         .route("/compare", get(compare))
         .route("/export", get(export))
         .route("/vocabularies", get(vocabularies))
+        .route("/names", get(names))
         .route("/health", get(health))
         .route("/openapi.json", get(openapi))
         .fallback(not_found)
@@ -314,6 +315,14 @@ async fn vocabularies(
 ) -> Result<Json<reading::Vocabularies>, ApiError> {
     Params::parse(query.as_deref(), &[])?;
     Ok(Json(state.live.run(|s| Ok(s.vocabularies()?)).await?))
+}
+
+async fn names(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+) -> Result<Json<ofsearch_query::Names>, ApiError> {
+    Params::parse(query.as_deref(), &[])?;
+    Ok(Json(state.live.run(|s| Ok(s.names()?)).await?))
 }
 
 /// What `/health` says.

@@ -41,6 +41,7 @@ pub const ROUTES: &[Route] = &[
     Route { method: "get", path: "/compare", summary: "Words over- and under-used in the matching paragraphs of each grade or area (log-likelihood)", params: &[params::QUERY, params::COMPARE], answer: Answer::Json("Comparison") },
     Route { method: "get", path: "/export", summary: "Every match, streamed as CSV or JSON lines", params: &[params::QUERY, params::EXPORT], answer: Answer::Stream },
     Route { method: "get", path: "/vocabularies", summary: "The values of every facet field with their paragraph counts", params: &[], answer: Answer::Json("Vocabularies") },
+    Route { method: "get", path: "/names", summary: "What filters can name: authorities (as people write them, with codes, regions and aliases), regions, report types and editions, with report counts", params: &[], answer: Answer::Json("Names") },
     Route { method: "get", path: "/health", summary: "The commit served, its documents and schema version", params: &[], answer: Answer::Json("Health") },
     Route { method: "get", path: "/openapi.json", summary: "This description", params: &[], answer: Answer::Json("OpenApi") },
 ];
@@ -282,6 +283,12 @@ fn schemas() -> Value {
             ("paragraphs", t("integer"), "Paragraphs indexed"),
             ("reports", t("integer"), "Reports indexed"),
             ("fields", facets, "Per field, its values and paragraph counts"),
+        ]),
+        "Names": object("What filters can name, with report counts", &[
+            ("authorities", list(t("object")), "Alphabetically by display: display (as people write it), name (as indexed), ons_code, region, reports, also (other names a filter takes)"),
+            ("regions", list(r("FacetCount")), "Regions and their reports"),
+            ("types", list(r("FacetCount")), "Report types and their reports"),
+            ("editions", list(r("FacetCount")), "Framework editions and their reports"),
         ]),
         "Health": object("The index served", &[
             ("status", t("string"), "ok"),

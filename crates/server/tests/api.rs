@@ -519,6 +519,12 @@ fn vocabularies_and_health_are_the_indexs() {
     let expected = f.searcher.vocabularies().expect("vocabularies");
     assert_eq!(answer.json(), as_json(&expected));
 
+    let answer = get(&f.app, "/api/v1/names");
+    assert_eq!(answer.status, StatusCode::OK);
+    let expected = f.searcher.names().expect("names");
+    assert_eq!(answer.json(), as_json(&expected));
+    assert!(answer.json()["authorities"][0]["display"].is_string());
+
     let answer = get(&f.app, "/api/v1/health");
     assert_eq!(answer.status, StatusCode::OK);
     let health = answer.json();
@@ -1045,6 +1051,7 @@ fn an_overloaded_server_answers_503_with_retry_after() {
         "/api/v1/reports".into(),
         format!("/api/v1/reports/{id}"),
         "/api/v1/vocabularies".into(),
+        "/api/v1/names".into(),
     ];
     let slot = common::block_on(live.slot()).expect("the one slot");
     for url in &gated {

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use ofsearch_indexer::authority::{Authority, AuthorityTable};
+use ofsearch_schema::authority::{Authority, AuthorityTable};
 
 fn corpus() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../corpus")

@@ -56,6 +56,25 @@ pub struct Authority {
     pub region: String,
     /// True for an authority that no longer exists (abolished or merged).
     pub former: bool,
+    /// The name as people write it in running text and citations: "Bristol" for "Bristol, City
+    /// of", "Kingston upon Hull" for "Kingston Upon Hull, City of", a former authority's own
+    /// title ("Dorset County Council") for a name with a parenthesised note.
+    #[serde(skip)]
+    pub display: String,
+    /// DfE codes of the authorities that took over a former one's area (from the
+    /// `successors` column), in table order; empty for a current authority.
+    #[serde(skip)]
+    pub successors: Vec<String>,
+    /// The other names the table writes for it (the `aliases` column), in table order.
+    #[serde(skip)]
+    pub aliases: Vec<String>,
+}
+
+impl Authority {
+    /// The name as people write it (see [`Authority::display`]).
+    pub fn display_name(&self) -> &str {
+        &self.display
+    }
 }
 
 /// Errors reading an authority table from CSV.
@@ -117,7 +136,7 @@ static BUNDLED: LazyLock<AuthorityTable> = LazyLock::new(|| parse_bundled(BUNDLE
 fn parse_bundled(text: &str) -> AuthorityTable {
     match AuthorityTable::from_csv(text) {
         Ok(table) => table,
-        Err(e) => panic!("the bundled crates/indexer/data/local_authorities.csv is invalid: {e}"),
+        Err(e) => panic!("the bundled crates/schema/data/local_authorities.csv is invalid: {e}"),
     }
 }
 
@@ -281,6 +300,47 @@ fn place_short_form(normalised: &str) -> Option<&str> {
         .filter(|short| !short.is_empty())
 }
 
+/// The name as people write it: "X, City of" / "X, County of" as "X", "Upon" as "upon"; a
+/// name with a parenthesised note ("Dorset (county council, pre-2019)") as its first alias.
+fn display_form(name: &str, first_alias: Option<&str>) -> String {
+    if name.contains('(') {
+        if let Some(alias) = first_alias.filter(|a| !a.contains('(')) {
+            return alias.to_string();
+        }
+    }
+    let short = name_forms(name).pop().unwrap_or_else(|| name.to_string());
+    short.replace(" Upon ", " upon ")
+}
+
+/// The DfE codes that start the `;`-separated items of a `successors` cell: "839
+/// Bournemouth, Christchurch and Poole (E06000058)" gives 839, "Christchurch area to 839 BCP"
+/// too (the first word of digits only).
+fn leading_codes(cell: &str) -> Vec<String> {
+    cell.split(';')
+        .filter_map(|item| {
+            item.split(|c: char| !c.is_alphanumeric())
+                .find(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_digit()))
+                .map(String::from)
+        })
+        .collect()
+}
+
+/// Levenshtein distance between two strings, in characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let substitution = diagonal + usize::from(ca != cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()]
+}
+
 /// Whether a normalised name contains an organisational word.
 fn is_full_title(normalised: &str) -> bool {
     normalised.split(' ').any(|w| ORG_WORDS.contains(&w))
@@ -317,6 +377,7 @@ impl AuthorityTable {
         let c_status = required("status")?;
         let c_alt = column("ons_code_alt");
         let c_aliases = column("aliases");
+        let c_successors = column("successors");
 
         let mut authorities = Vec::new();
         let mut codes: HashMap<String, usize> = HashMap::new();
@@ -428,12 +489,19 @@ impl AuthorityTable {
                 }
             }
 
+            let display = display_form(&name, names.get(1).map(String::as_str));
+            let successors = c_successors
+                .map(|c| leading_codes(field(c)))
+                .unwrap_or_default();
             authorities.push(Authority {
                 name,
                 ons_code,
                 dfe_code,
                 region,
                 former,
+                display,
+                successors,
+                aliases: names.split_off(1),
             });
         }
         if authorities.is_empty() {
@@ -503,6 +571,57 @@ impl AuthorityTable {
         self.variants
             .get(&normalise(key))
             .and_then(|&i| self.authorities.get(i))
+    }
+
+    /// Every authority a name typed by a user stands for: the one [`lookup`](Self::lookup)
+    /// finds, followed, for a former authority, by the authorities that took over its area
+    /// ("Bournemouth": the pre-2019 borough, then Bournemouth, Christchurch and Poole). Empty
+    /// for a name the table does not know.
+    pub fn resolve(&self, name: &str) -> Vec<&Authority> {
+        let Some(found) = self.lookup(name) else {
+            return Vec::new();
+        };
+        let mut out = vec![found];
+        for code in &found.successors {
+            if let Some(next) = self.lookup(code) {
+                if !out.iter().any(|a| a.dfe_code == next.dfe_code) {
+                    out.push(next);
+                }
+            }
+        }
+        out
+    }
+
+    /// Up to `limit` authorities whose names are closest to a name the table does not know,
+    /// closest first: names that start with it as whole words ("Kingston": Kingston upon Hull
+    /// and Kingston upon Thames), then names within a few typing mistakes (about one per
+    /// three characters; "Bristle": Bristol). Empty when nothing is that close.
+    pub fn suggest(&self, name: &str, limit: usize) -> Vec<&Authority> {
+        let typed = normalise(name);
+        if typed.is_empty() {
+            return Vec::new();
+        }
+        let allowed = (typed.chars().count() / 3).max(1);
+        let prefix = format!("{typed} ");
+        let mut best: HashMap<usize, usize> = HashMap::new();
+        for (variant, &index) in &self.variants {
+            let score = if variant.starts_with(&prefix) {
+                0
+            } else {
+                match edit_distance(&typed, variant) {
+                    d if d <= allowed => d + 1,
+                    _ => continue,
+                }
+            };
+            let slot = best.entry(index).or_insert(score);
+            *slot = (*slot).min(score);
+        }
+        let mut ranked: Vec<(usize, &Authority)> = best
+            .into_iter()
+            .filter_map(|(index, score)| Some((score, self.authorities.get(index)?)))
+            .collect();
+        ranked.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.display.cmp(&b.1.display)));
+        ranked.into_iter().take(limit).map(|(_, a)| a).collect()
     }
 
     /// The authority named in a passage (a title block, the opening lines of a report, a
@@ -583,6 +702,79 @@ mod tests {
         table().find(text).map(|a| a.ons_code.as_str())
     }
 
+    fn display(name: &str) -> Option<String> {
+        table().lookup(name).map(|a| a.display_name().to_string())
+    }
+
+    fn resolved(name: &str) -> Vec<&'static str> {
+        table()
+            .resolve(name)
+            .iter()
+            .map(|a| a.name.as_str())
+            .collect()
+    }
+
+    fn suggested(name: &str) -> Vec<&'static str> {
+        table()
+            .suggest(name, 3)
+            .iter()
+            .map(|a| a.display_name())
+            .collect()
+    }
+
+    #[test]
+    fn display_names_are_written_as_people_write_them() {
+        assert_eq!(display("Bristol, City of").as_deref(), Some("Bristol"));
+        assert_eq!(display("Hull").as_deref(), Some("Kingston upon Hull"));
+        assert_eq!(display("Hartlepool").as_deref(), Some("Hartlepool"));
+        assert_eq!(display("St Helens").as_deref(), Some("St. Helens"));
+        assert_eq!(
+            display("Dorset County Council").as_deref(),
+            Some("Dorset County Council")
+        );
+        assert_eq!(
+            display("Richmond upon Thames").as_deref(),
+            Some("Richmond upon Thames")
+        );
+    }
+
+    #[test]
+    fn names_people_type_resolve_to_the_canonical_authority() {
+        assert_eq!(resolved("Bristol"), ["Bristol, City of"]);
+        assert_eq!(resolved("bristol"), ["Bristol, City of"]);
+        assert_eq!(resolved("Hull"), ["Kingston Upon Hull, City of"]);
+        assert_eq!(resolved("County Durham"), ["Durham"]);
+        assert_eq!(resolved("St Helens"), ["St. Helens"]);
+        assert_eq!(resolved("st.helens"), ["St. Helens"]);
+        assert_eq!(resolved("E06000001"), ["Hartlepool"]);
+        assert_eq!(resolved("805"), ["Hartlepool"]);
+        assert!(resolved("Narnia").is_empty());
+    }
+
+    #[test]
+    fn a_former_authority_resolves_to_itself_and_its_successors() {
+        assert_eq!(
+            resolved("Bournemouth"),
+            ["Bournemouth", "Bournemouth, Christchurch and Poole"]
+        );
+        assert_eq!(
+            resolved("Cheshire"),
+            ["Cheshire", "Cheshire East", "Cheshire West and Chester"]
+        );
+        // A current authority's name is only itself.
+        assert_eq!(resolved("Cheshire East"), ["Cheshire East"]);
+    }
+
+    #[test]
+    fn an_unknown_name_gets_the_closest_names() {
+        assert_eq!(suggested("Bristle").first(), Some(&"Bristol"));
+        assert_eq!(suggested("Hartlepol").first(), Some(&"Hartlepool"));
+        let kingston = suggested("Kingston");
+        assert!(kingston.contains(&"Kingston upon Hull"), "{kingston:?}");
+        assert!(kingston.contains(&"Kingston upon Thames"), "{kingston:?}");
+        assert!(suggested("zzzzzzzzzzzz").is_empty());
+    }
+
     #[test]
     fn bundled_table_has_current_and_former_authorities() {
         let all = table().all();
@@ -591,7 +783,7 @@ mod tests {
     }
 
     #[test]
-    #[should_panic(expected = "bundled crates/indexer/data/local_authorities.csv is invalid")]
+    #[should_panic(expected = "bundled crates/schema/data/local_authorities.csv is invalid")]
     fn broken_bundled_file_panics_clearly() {
         parse_bundled("dfe_la_code,name\n805,Hartlepool\n");
     }
