@@ -21,6 +21,10 @@ pub struct Line {
     pub indent: usize,
     /// The first line after a page break (form feed, or a run of blank lines).
     pub page_break_before: bool,
+    /// The page it is on, as a reader finds it: the number printed on the page when the
+    /// printed numbers follow the form feeds, else the page's position; 0 where pages are not
+    /// known (no form feeds) or for an unnumbered page before the printed numbering starts.
+    pub page: u32,
     /// A Markdown heading (`#`) or a line wholly in bold.
     pub marked_heading: bool,
     /// Part of a footnote.
@@ -59,10 +63,12 @@ pub fn prepare(text: &str) -> Vec<Line> {
     let mut removed = vec![false; raw.len()];
     let mut footnote = vec![false; raw.len()];
     let mut page_start = vec![false; raw.len()];
+    let mut page_of = vec![0u32; raw.len()];
     if paged {
         let pages = page_ranges(&raw);
-        for page in &pages {
+        for (page, label) in pages.iter().zip(page_labels(&raw, &pages)) {
             page_start[page.start] = page.start > 0;
+            page_of[page.clone()].fill(label);
         }
         mark_furniture(&raw, &pages, &mut removed);
         mark_pdf_footnotes(&raw, &pages, &removed, &mut footnote);
@@ -93,6 +99,7 @@ pub fn prepare(text: &str) -> Vec<Line> {
         blank_run = 0;
         for mut cleaned in clean(&line, no) {
             cleaned.footnote |= footnote[i];
+            cleaned.page = page_of[i];
             cleaned.page_break_before = std::mem::take(&mut pending_break);
             if !cleaned.text.is_empty() {
                 lines.push(cleaned);
@@ -116,6 +123,7 @@ fn blank(no: u32) -> Line {
         text: String::new(),
         indent: 0,
         page_break_before: false,
+        page: 0,
         marked_heading: false,
         footnote: false,
     }
@@ -154,6 +162,54 @@ fn furniture_key(line: &str) -> String {
         key.push(c);
     }
     key
+}
+
+/// The page number printed on a page: its last non-blank line as a bare number, "Page n (of
+/// m)", or a number set off at the end of a footer line by a wide gap ("9 to 20 June 2025
+/// <gap> 6"); or its first line as "Page n of m".
+fn printed_page_number(raw: &[&str], page: &std::ops::Range<usize>) -> Option<u32> {
+    let text = |i: usize| raw[i].trim_start_matches('\u{c}').trim();
+    let mut nonblank = page.clone().filter(|&i| !text(i).is_empty());
+    let first = nonblank.next()?;
+    let last = nonblank.next_back().unwrap_or(first);
+    let number = |t: &str| -> Option<u32> {
+        if BARE_NUMBER.is_match(t) {
+            return t.trim().parse().ok();
+        }
+        if PAGE_OF.is_match(t) {
+            return t.split_whitespace().nth(1)?.parse().ok();
+        }
+        let (head, tail) = t.rsplit_once(char::is_whitespace)?;
+        let gap = head.len() - head.trim_end().len();
+        let digits = (1..=3).contains(&tail.len()) && tail.bytes().all(|b| b.is_ascii_digit());
+        (digits && gap >= 3).then(|| tail.parse().ok()).flatten()
+    };
+    number(text(last)).or_else(|| PAGE_OF.is_match(text(first)).then(|| number(text(first)))?)
+}
+
+/// The page each page of a form-feed text is cited as. Where the numbers printed on the pages
+/// follow their positions by one offset (the commonest, held by at least half the numbered
+/// pages and more than one), every page is its position plus that offset (0, no page, for an
+/// unnumbered cover before the numbering starts); otherwise each page is its position.
+fn page_labels(raw: &[&str], pages: &[std::ops::Range<usize>]) -> Vec<u32> {
+    let mut offsets: HashMap<i64, usize> = HashMap::new();
+    let mut numbered = 0usize;
+    for (i, page) in pages.iter().enumerate() {
+        if let Some(printed) = printed_page_number(raw, page) {
+            numbered += 1;
+            *offsets
+                .entry(i64::from(printed) - i as i64 - 1)
+                .or_default() += 1;
+        }
+    }
+    let offset = offsets
+        .into_iter()
+        .max_by_key(|&(offset, n)| (n, -offset.abs()))
+        .filter(|&(_, n)| n >= 2 && 2 * n >= numbered)
+        .map_or(0, |(offset, _)| offset);
+    (0..pages.len())
+        .map(|i| u32::try_from(i as i64 + 1 + offset).unwrap_or(0))
+        .collect()
 }
 
 /// Marks running headers, footers and page numbers: lines that recur at the top or bottom of
@@ -295,6 +351,7 @@ fn clean(line: &str, no: u32) -> Vec<Line> {
         text,
         indent,
         page_break_before: false,
+        page: 0,
         marked_heading,
         footnote,
     };
@@ -426,6 +483,72 @@ mod tests {
             .collect();
         assert_eq!(kept.len(), 11, "{kept:#?}");
         assert!(kept.iter().all(|t| t.ends_with(" know and")), "{kept:#?}");
+    }
+
+    /// A form-feed text of `bodies`, each page ending with `footers[i]` as its last line.
+    fn paged(bodies: &[&str], footers: &[&str]) -> String {
+        let mut text = String::new();
+        for (i, (body, footer)) in bodies.iter().zip(footers).enumerate() {
+            if i > 0 {
+                text.push('\u{c}');
+            }
+            text.push_str(&format!("{body}\n\n{footer}\n"));
+        }
+        text
+    }
+
+    /// Each non-blank line's text and page.
+    fn pages(text: &str) -> Vec<(String, u32)> {
+        prepare(text)
+            .into_iter()
+            .filter(|l| !l.is_blank())
+            .map(|l| (l.text, l.page))
+            .collect()
+    }
+
+    #[test]
+    fn lines_know_the_page_printed_on_it() {
+        // Printed numbers that follow the pages, right-aligned, the cover unnumbered.
+        let got = pages(&paged(
+            &[
+                "Cover",
+                "Second page text",
+                "Third page text",
+                "Fourth page",
+            ],
+            &["", "                      2", "Page 3 of 4", "       4"],
+        ));
+        let want = [
+            ("Cover", 1),
+            ("Second page text", 2),
+            ("Third page text", 3),
+            ("Fourth page", 4),
+        ];
+        assert_eq!(got, want.map(|(t, p)| (t.to_string(), p)));
+
+        // Numbering that starts after an unnumbered cover: the printed numbers are cited, the
+        // cover has no page.
+        let got = pages(&paged(
+            &["Cover", "Body one", "Body two", "Body three"],
+            &["", "1", "2", "Inspection of X        3"],
+        ));
+        let want = [
+            ("Cover", 0),
+            ("Body one", 1),
+            ("Body two", 2),
+            ("Body three", 3),
+            // A footer that occurs once is not furniture; its number still counts.
+            ("Inspection of X        3", 3),
+        ];
+        assert_eq!(got, want.map(|(t, p)| (t.to_string(), p)));
+
+        // No printed numbers: the pages as they come.
+        let got = pages(&paged(&["One", "Two", "Three"], &["", "", ""]));
+        let want = [("One", 1), ("Two", 2), ("Three", 3)];
+        assert_eq!(got, want.map(|(t, p)| (t.to_string(), p)));
+
+        // No form feeds (a Markdown conversion): pages are not known.
+        assert!(pages("One\n\n\n\nTwo\n").iter().all(|(_, p)| *p == 0));
     }
 
     #[test]

@@ -59,6 +59,9 @@ pub struct Paragraph {
     pub ordinal: u32,
     /// 1-based line in the source file where it starts.
     pub line: u32,
+    /// The page it starts on, as a reader finds it (the printed page number where the
+    /// numbering follows the pages); `None` where pages are not known.
+    pub page: Option<u32>,
     /// The report's own paragraph number, if printed.
     pub number: Option<String>,
     /// Headings enclosing it, outermost first.
@@ -163,6 +166,9 @@ pub fn parse(text: &str, source: &str, bytes: &[u8], authorities: &AuthorityTabl
             .any(|&(from, to)| (from..=to).contains(&line));
         if in_table {
             let at = blocks.partition_point(|b| b.line < line);
+            let page = prepared
+                .get(prepared.partition_point(|l| l.no < line))
+                .map_or(0, |l| l.page);
             blocks.insert(
                 at,
                 segment::Block {
@@ -172,6 +178,8 @@ pub fn parse(text: &str, source: &str, bytes: &[u8], authorities: &AuthorityTabl
                     line,
                     last_line: line,
                     page_break_before: false,
+                    page,
+                    indent: (0, None),
                 },
             );
         }
@@ -393,6 +401,7 @@ pub fn parse(text: &str, source: &str, bytes: &[u8], authorities: &AuthorityTabl
         let paragraph = Paragraph {
             ordinal: 0,
             line: block.line,
+            page: Some(block.page).filter(|&p| p > 0),
             number: block.number,
             section: stack.iter().map(|(_, text)| text.clone()).collect(),
             area: area_printed,
@@ -458,8 +467,8 @@ fn end_contents(stack: &mut Vec<(HeadingInfo, String)>, in_contents: &mut bool) 
 
 impl Parsed {
     /// Renders the report for review, as the golden files hold it: the metadata as pretty JSON,
-    /// then one block per paragraph (ordinal, first line, printed number, kind, area and grade,
-    /// section path, text).
+    /// then one block per paragraph (ordinal, first line, page where known, printed number,
+    /// kind, area and grade, section path, text).
     pub fn render(&self) -> String {
         let mut out = serde_json::to_string_pretty(&self.report).unwrap_or_default();
         out.push('\n');
@@ -469,9 +478,10 @@ impl Parsed {
                 .as_ref()
                 .map(|n| format!(" para {n}"))
                 .unwrap_or_default();
+            let page = p.page.map(|n| format!(" page {n}")).unwrap_or_default();
             let _ = writeln!(
                 out,
-                "\n#{} line {}{number} | {} | {} ({}) | {} ({})",
+                "\n#{} line {}{page}{number} | {} | {} ({}) | {} ({})",
                 p.ordinal, p.line, p.kind, p.area_canonical, p.area, p.grade, p.grade_printed,
             );
             let _ = writeln!(out, "  section: {}", p.section.join(" > "));

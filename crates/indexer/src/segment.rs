@@ -41,6 +41,11 @@ pub struct Block {
     pub last_line: u32,
     /// Whether a page break comes between this block and the one before.
     pub page_break_before: bool,
+    /// The page its first line is on, as `Line::page` (0: not known).
+    pub page: u32,
+    /// Columns of indentation of its first line, and of its second line if it has one (a
+    /// numbered paragraph's hanging indent: "83. BAAS..." at 0, "    birth family..." at 4).
+    pub indent: (usize, Option<usize>),
 }
 
 static BULLET: LazyLock<Regex> = LazyLock::new(|| {
@@ -91,6 +96,43 @@ struct Open {
     lines: Vec<(String, u32)>,
     page_break_before: bool,
     marked_heading: bool,
+    indent: (usize, Option<usize>),
+}
+
+impl Open {
+    /// Adds a line of the block's text.
+    fn push(&mut self, line: &Line) {
+        if self.lines.len() == 1 {
+            self.indent.1 = Some(line.indent);
+        }
+        self.lines.push((line.text.clone(), line.no));
+    }
+
+    /// Whether `line`, numbered `number`, is a numbered paragraph's own text, a number wrapped
+    /// to the start of a line ("...to 18 in 2014–" / "15. Support groups ..."), and not a
+    /// paragraph of its own: it follows an unfinished sentence of the open numbered paragraph
+    /// with no blank line or page break between, and it is out of sequence (not the open
+    /// paragraph's number plus one) or indented deeper than the paragraph's number; or it
+    /// goes on an unfinished bullet at the bullet's hanging indent. (After unnumbered text a
+    /// number starts a paragraph: that text is often a heading, peeled off only when the block
+    /// closes.)
+    fn wraps_number(&self, line: &Line, number: &str) -> bool {
+        let unfinished = self
+            .lines
+            .last()
+            .is_some_and(|(text, _)| !ends_sentence(text));
+        if self.kind == BlockKind::Bullet {
+            // A bullet's text goes on at its hanging indent.
+            return unfinished && line.indent > self.indent.0;
+        }
+        let Some(open) = self.number.as_deref() else {
+            return false;
+        };
+        let unfinished = unfinished && self.kind == BlockKind::Paragraph;
+        let next = open.parse::<u32>().ok().map(|n| n + 1);
+        let in_sequence = number.parse::<u32>().ok() == next;
+        unfinished && (!in_sequence || line.indent > self.indent.0)
+    }
 }
 
 /// Splits clean lines into blocks.
@@ -119,17 +161,24 @@ pub fn blocks(lines: &[Line]) -> Vec<Block> {
                     lines: Vec::new(),
                     page_break_before: line.page_break_before,
                     marked_heading: false,
+                    indent: (line.indent, None),
                 });
             }
             if !is_mark {
                 if let Some(o) = open.as_mut() {
-                    o.lines.push((line.text.clone(), line.no));
+                    o.push(line);
                 }
             }
             gap = false;
             continue;
         }
-        let start = classify(line);
+        let mut start = classify(line);
+        if let Start::Numbered(number, _) = &start {
+            let flowing = !gap && !line.page_break_before && !line.marked_heading;
+            if flowing && open.as_ref().is_some_and(|o| o.wraps_number(line, number)) {
+                start = Start::Plain;
+            }
+        }
         // A dash opening an aside in the middle of a running sentence ("forums / – including
         // the meetings ... – gives a focus") is not a bullet.
         let aside = matches!(&start, Start::Bullet(rest) if rest.starts_with(char::is_lowercase))
@@ -143,7 +192,7 @@ pub fn blocks(lines: &[Line]) -> Vec<Block> {
             && matches!(&open, Some(o) if !o.marked_heading && o.kind != BlockKind::Footnote);
         if continues {
             if let Some(o) = open.as_mut() {
-                o.lines.push((line.text.clone(), line.no));
+                o.push(line);
             }
         } else {
             close(&mut open, &mut raw, &vocabulary);
@@ -159,12 +208,29 @@ pub fn blocks(lines: &[Line]) -> Vec<Block> {
                 lines: vec![(text, line.no)],
                 page_break_before: line.page_break_before,
                 marked_heading: line.marked_heading,
+                indent: (line.indent, None),
             });
         }
         gap = false;
     }
     close(&mut open, &mut raw, &vocabulary);
-    join_continuations(raw, &vocabulary)
+    let mut blocks = join_continuations(raw, &vocabulary);
+    set_pages(&mut blocks, lines);
+    blocks
+}
+
+/// Each block's page: its first line's (lines and blocks are both in source order).
+fn set_pages(blocks: &mut [Block], lines: &[Line]) {
+    let mut at = 0;
+    for block in blocks {
+        while lines.get(at).is_some_and(|l| l.no < block.line) {
+            at += 1;
+        }
+        block.page = lines
+            .get(at)
+            .filter(|l| l.no == block.line)
+            .map_or(0, |l| l.page);
+    }
 }
 
 /// The grade part of a line in a two-column judgement heading, where `pdftotext -layout` puts
@@ -380,6 +446,8 @@ fn close(open: &mut Option<Open>, out: &mut Vec<Block>, vocabulary: &Vocabulary<
                 line: lines[0].1,
                 last_line: lines[k - 1].1,
                 page_break_before: page_break,
+                page: 0,
+                indent: o.indent,
             });
             page_break = false;
             lines = &lines[k..];
@@ -395,6 +463,8 @@ fn close(open: &mut Option<Open>, out: &mut Vec<Block>, vocabulary: &Vocabulary<
                 line: lines[0].1,
                 last_line: lines[0].1,
                 page_break_before: page_break,
+                page: 0,
+                indent: o.indent,
             });
             return;
         }
@@ -415,6 +485,8 @@ fn close(open: &mut Option<Open>, out: &mut Vec<Block>, vocabulary: &Vocabulary<
         line: lines[0].1,
         last_line: lines[lines.len() - 1].1,
         page_break_before: page_break,
+        page: 0,
+        indent: o.indent,
     });
 }
 
@@ -433,8 +505,17 @@ fn join_lines(lines: &[(String, u32)], vocabulary: &Vocabulary<'_>) -> String {
 }
 
 /// Appends `next` to `text` across a line end: with a space, or, after a hyphen between letters,
-/// with none (keeping the hyphen unless the document spells the word without it).
+/// with none (keeping the hyphen unless the document spells the word without it); a range of
+/// numbers wrapped at its dash ("2014–" / "15") is joined without a space.
 fn append(text: &mut String, next: &str, vocabulary: &Vocabulary<'_>) {
+    let mut tail = text.chars().rev();
+    let range = matches!(tail.next(), Some('–' | '-'))
+        && tail.next().is_some_and(|c| c.is_ascii_digit())
+        && next.starts_with(|c: char| c.is_ascii_digit());
+    if range {
+        text.push_str(next);
+        return;
+    }
     let bytes = text.as_bytes();
     let hyphenated = bytes.len() >= 2
         && bytes[bytes.len() - 1] == b'-'
@@ -520,12 +601,47 @@ pub fn ends_sentence(text: &str) -> bool {
     t.ends_with(['.', '!', '?', ':', ';'])
 }
 
+/// Where a numbered block after a page break is a number wrapped to the start of the page
+/// inside the paragraph before it (out of sequence, after an unfinished sentence, indented past
+/// that paragraph's number): the index of that paragraph in `out`.
+fn wrapped_across_page(out: &[Block], block: &Block) -> Option<usize> {
+    let number = block.number.as_deref()?;
+    if !block.page_break_before || block.kind != BlockKind::Paragraph {
+        return None;
+    }
+    let t = out.iter().rposition(|b| b.kind != BlockKind::Footnote)?;
+    let prev = &out[t];
+    let open = prev.number.as_deref().and_then(|n| n.parse::<u32>().ok());
+    let in_sequence = open.is_some_and(|n| number.parse::<u32>().ok() == Some(n + 1));
+    // Indented into the text, past the paragraph's own number or bullet (pdftotext may shift a
+    // page's lines by a column, so not necessarily to the same column).
+    let indented = block.indent.0 > prev.indent.0;
+    (matches!(prev.kind, BlockKind::Paragraph | BlockKind::Bullet)
+        && !ends_sentence(&prev.text)
+        && !in_sequence
+        && indented)
+        .then_some(t)
+}
+
 /// Joins paragraphs that a page break (or a stray blank line) cut in two, looking past
 /// footnotes; then turns unjoined standalone title-like lines into headings.
 fn join_continuations(raw: Vec<Block>, vocabulary: &Vocabulary<'_>) -> Vec<Block> {
     let mut out: Vec<Block> = Vec::with_capacity(raw.len());
     let mut single_line: Vec<bool> = Vec::with_capacity(raw.len());
-    for block in raw {
+    for mut block in raw {
+        if let Some(t) = wrapped_across_page(&out, &block) {
+            // "...beyond" / (page) / "      18. There are currently..." at the hanging indent.
+            let number = block.number.take().unwrap_or_default();
+            let prev = &mut out[t];
+            append(
+                &mut prev.text,
+                &format!("{number}. {}", block.text),
+                vocabulary,
+            );
+            prev.last_line = block.last_line;
+            single_line[t] = false;
+            continue;
+        }
         if block.kind == BlockKind::Paragraph && block.number.is_none() {
             let target = out.iter().rposition(|b| b.kind != BlockKind::Footnote);
             if let Some(t) = target {
@@ -547,7 +663,17 @@ fn join_continuations(raw: Vec<Block>, vocabulary: &Vocabulary<'_>) -> Vec<Block
                         .trim_end()
                         .ends_with(|c: char| c.is_alphabetic() || c == ',')
                     && headings::known(&block.text).is_none();
-                if continuable && (lower || across_page) {
+                // A paragraph that goes on after a page break at its hanging indent, even
+                // after a full stop: "33. ... where possible." / (page) / "    When moves...".
+                let hanging = block.page_break_before
+                    && prev.kind == BlockKind::Paragraph
+                    && prev.number.is_some()
+                    && prev
+                        .indent
+                        .1
+                        .is_some_and(|hang| hang > prev.indent.0 && hang == block.indent.0)
+                    && headings::known(&block.text).is_none();
+                if hanging || (continuable && (lower || across_page)) {
                     let prev = &mut out[t];
                     append(&mut prev.text, &block.text, vocabulary);
                     prev.last_line = block.last_line;
@@ -660,6 +786,72 @@ mod tests {
             &[
                 "B An effective service. Good communication between the out of hours and day time services ensures families receive a seamless service.",
                 "B Next item.",
+            ],
+        );
+    }
+
+    #[test]
+    fn a_number_wrapped_to_the_start_of_a_line_is_not_a_paragraph_number() {
+        // report-0241.txt (Slough SIF 2015), paragraph 83: "2014–" / "15. Support groups".
+        check(
+            "82. BAAS supports letterbox arrangements.\n\n83. BAAS is also commissioned to provide support to birth families. The number of\n    birth family members referred increased from nine in 2012–13 to 18 in 2014–\n    15. Support groups are available for birth mothers.\n\n84. The effectiveness of support is inconsistent.",
+            &[
+                "P82 BAAS supports letterbox arrangements.",
+                "P83 BAAS is also commissioned to provide support to birth families. The number of birth family members referred increased from nine in 2012–13 to 18 in 2014–15. Support groups are available for birth mothers.",
+                "P84 The effectiveness of support is inconsistent.",
+            ],
+        );
+        // A number in sequence after a finished sentence, with no blank line, is a paragraph.
+        check(
+            "1. First point made.\n2. Second point made.",
+            &["P1 First point made.", "P2 Second point made."],
+        );
+        // So is a list opened by a lead-in.
+        check(
+            "The plan has three aims:\n1. early help\n2. edge of care",
+            &[
+                "P The plan has three aims:",
+                "P1 early help",
+                "P2 edge of care",
+            ],
+        );
+    }
+
+    #[test]
+    fn a_number_wrapped_to_the_top_of_a_page_or_inside_a_bullet_is_text() {
+        // report-0005.txt (Telford and Wrekin SIF 2016), page 31 to 32.
+        check(
+            "90. The trust is not supporting enough children looked after to remain with their carers beyond\n      their birthday and the number is low, as shown by children aged\n\u{c}      18. There are currently just six young people in staying-put arrangements.\n\n91. Next.\n\u{c}",
+            &[
+                "P90 The trust is not supporting enough children looked after to remain with their carers beyond their birthday and the number is low, as shown by children aged 18. There are currently just six young people in staying-put arrangements.",
+                "P91 Next.",
+            ],
+        );
+        // report-0313.txt: a bullet wrapped at "16.".
+        check(
+            "\u{f0b7} Young people are getting help, both while they are at school and after they reach\n  16. More children in primary schools are doing well.",
+            &["B Young people are getting help, both while they are at school and after they reach 16. More children in primary schools are doing well."],
+        );
+    }
+
+    #[test]
+    fn a_page_break_inside_a_numbered_paragraph_is_rejoined_at_its_indent() {
+        // report-0001.txt (Sefton ILACS 2025), paragraph 33: the sentence ends at the foot of
+        // page 5, and the paragraph goes on at its hanging indent on page 6.
+        check(
+            "33. Multi-agency planning supports children to make progress and live in stable\n    homes, with stability meetings preventing placement breakdowns where possible.\n\u{c}    When moves are necessary, children’s views are sought, and transitions are\n    planned with management oversight.\n\n34. Social workers work collaboratively with schools.\n\u{c}",
+            &[
+                "P33 Multi-agency planning supports children to make progress and live in stable homes, with stability meetings preventing placement breakdowns where possible. When moves are necessary, children’s views are sought, and transitions are planned with management oversight.",
+                "P34 Social workers work collaboratively with schools.",
+            ],
+        );
+        // Text at the left margin after the break is not the paragraph's. (Two form feeds make
+        // a text paged.)
+        check(
+            "33. Multi-agency planning supports children to make progress and live in stable\n    homes, with stability meetings preventing placement breakdowns where possible.\n\u{c}The local authority responds rapidly and effectively to immediate concerns.\n\u{c}",
+            &[
+                "P33 Multi-agency planning supports children to make progress and live in stable homes, with stability meetings preventing placement breakdowns where possible.",
+                "P The local authority responds rapidly and effectively to immediate concerns.",
             ],
         );
     }
