@@ -38,7 +38,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Index report files (.txt, .md) and folders [default input: the bundled corpus/]
+    /// Index report files (.txt, .md, .pdf) and folders [default input: the bundled corpus/]
     Index {
         /// Files or folders to index
         paths: Vec<PathBuf>,
@@ -373,7 +373,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 out.flush()?;
                 eprintln!(
                     "ofsearch: no report was indexed: no input is or holds a report file \
-                     (.txt, .md){}",
+                     (.txt, .md, .pdf){}",
                     if summary.skipped.is_empty() {
                         ""
                     } else {

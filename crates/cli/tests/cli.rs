@@ -107,10 +107,11 @@ fn index_lists_skipped_files_and_a_second_run_changes_nothing() {
     std::fs::write(cwd.join("in/empty.txt"), b"").expect("write");
     std::fs::write(cwd.join("in/latin1.txt"), b"Borough \xe9 council\n").expect("write");
     std::fs::write(cwd.join("in/scan.pdf"), b"%PDF-1.4").expect("write");
+    std::fs::write(cwd.join("in/notes.docx"), b"PK\x03\x04").expect("write");
 
     let first = index(cwd);
     assert!(first.starts_with("Indexed 3 reports, "), "{first}");
-    assert!(first.contains("Skipped 2 files:\n"), "{first}");
+    assert!(first.contains("Skipped 3 files:\n"), "{first}");
     assert!(first.contains("\n  in/empty.txt: empty file\n"), "{first}");
     assert!(
         first.contains(
@@ -118,7 +119,9 @@ fn index_lists_skipped_files_and_a_second_run_changes_nothing() {
         ),
         "{first}"
     );
-    assert!(!first.contains("scan.pdf"), "{first}");
+    // A PDF that cannot be read says why; other extensions are passed over.
+    assert!(first.contains("\n  in/scan.pdf: "), "{first}");
+    assert!(!first.contains("notes.docx"), "{first}");
     let reports_before = json(&run(
         cwd,
         &["reports", "--index", "idx", "--format", "json"],
@@ -733,7 +736,7 @@ fn search_flags_formats_facets_and_export() {
     let jsonl = search(&["children", "--limit", "3", "--format", "jsonl"]);
     assert_eq!(stdout(&jsonl).lines().count(), 3);
     let csv = search(&["children", "--limit", "3", "--format", "csv"]);
-    assert!(stdout(&csv).starts_with("citation,authority,"));
+    assert!(stdout(&csv).starts_with("citation,reference,authority,"));
 
     // Export streams every match, not a page.
     let export = run(

@@ -42,8 +42,23 @@ pub enum SkipReason {
     #[error("no such file or directory")]
     Missing,
     /// A file named as an input whose extension is not one of a report's.
-    #[error("not a report file (only .txt and .md are read)")]
+    #[error("not a report file (only .txt, .md and .pdf are read)")]
     NotReport,
+    /// A `.pdf` file that is not a PDF (no `%PDF-` header).
+    #[error("not a PDF (no %PDF- header)")]
+    NotPdf,
+    /// A PDF that needs a password to open.
+    #[error("encrypted PDF: it needs a password to open")]
+    PdfEncrypted,
+    /// A PDF with no text to extract: pages of images, as a scan makes.
+    #[error("no text in this PDF (a scan? pages of images need OCR first)")]
+    PdfNoText,
+    /// A PDF the extractor could not read (damaged, truncated): its message.
+    #[error("unreadable PDF: {0}")]
+    PdfUnreadable(String),
+    /// PDFs are read by Poppler's `pdftotext`, which is not installed.
+    #[error("PDFs are read with Poppler's pdftotext, which is not installed (Debian/Ubuntu: apt install poppler-utils; macOS: brew install poppler)")]
+    NoPdfExtractor,
     /// An input named on its own that is not a regular file or folder: what it is.
     #[error("{0}, not a file")]
     NotAFile(&'static str),

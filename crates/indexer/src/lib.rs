@@ -12,10 +12,12 @@ pub mod error;
 pub mod grades;
 pub mod headings;
 pub mod lines;
+pub mod pdf;
 pub mod read;
 pub mod recognise;
 pub mod report;
 pub mod segment;
+pub mod sidecar;
 #[cfg(test)]
 mod test_corpus;
 pub mod writer;

@@ -7,8 +7,9 @@ use walkdir::WalkDir;
 
 use crate::error::SkipReason;
 
-/// Extensions of report files.
-pub const EXTENSIONS: &[&str] = &["txt", "md"];
+/// Extensions of report files: text (as `pdftotext -layout` or a Markdown conversion writes
+/// it) and PDF (read through `pdf::extract`).
+pub const EXTENSIONS: &[&str] = &["txt", "md", "pdf"];
 /// Documentation files that live beside reports and are not reports.
 pub const DOC_FILES: &[&str] = &["sources.md", "readme.md"];
 
@@ -27,7 +28,13 @@ pub enum Found {
     Skipped(PathBuf, SkipReason),
 }
 
-/// Walks files and folders, in a stable order, yielding `.txt` and `.md` files. Files of other
+/// Whether a report file is a PDF, by its extension.
+pub fn is_pdf_path(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.to_string_lossy().eq_ignore_ascii_case("pdf"))
+}
+
+/// Walks files and folders, in a stable order, yielding `.txt`, `.md` and `.pdf` files. Files of other
 /// extensions are ignored inside folders and reported when named as inputs.
 pub fn walk(inputs: &[PathBuf]) -> Vec<Found> {
     let mut found = Vec::new();

@@ -50,6 +50,9 @@ pub struct Report {
     pub judgements: Vec<Judgement>,
     /// Number of paragraphs.
     pub paragraphs: usize,
+    /// Where the original is published, from a sidecar `metadata.csv` beside the file (set by
+    /// the writer; the parser never reads it).
+    pub url: Option<String>,
 }
 
 /// One paragraph (or bullet item, table row, footnote) and its tags.
@@ -450,6 +453,7 @@ pub fn parse(text: &str, source: &str, bytes: &[u8], authorities: &AuthorityTabl
         overall_grade,
         judgements: recognised.judgements,
         paragraphs: paragraphs.len(),
+        url: None,
     };
     Parsed { report, paragraphs }
 }

@@ -2,6 +2,7 @@
 //! documents (so re-indexing never duplicates), and commit once at the end, so that a failed run
 //! leaves the previous index as it was.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -21,8 +22,10 @@ use tantivy::{doc, Index, IndexWriter, TantivyDocument, Term};
 
 use crate::authority::AuthorityTable;
 use crate::error::{IndexerError, SkipReason};
+use crate::pdf;
 use crate::read::{self, Found};
 use crate::report::{self, Parsed};
+use crate::sidecar::Sidecars;
 
 /// How to run the indexer.
 pub struct IndexOptions<'a> {
@@ -260,32 +263,54 @@ struct Indexed {
     bytes: u64,
 }
 
-/// Parses one file's bytes (already read and checked) and hands its documents to the writer.
+/// What one file is indexed with: the file's name as recorded, its path (for the sidecar's
+/// link), its bytes (already read and checked: the report's id is their hash) and its text
+/// (the bytes themselves, or what `pdf::extract` made of a PDF).
+struct Input<'a> {
+    source: &'a str,
+    path: &'a Path,
+    bytes: &'a [u8],
+    text: &'a str,
+}
+
+/// The text of a report file's bytes: decoded, or extracted from a PDF.
+fn report_text<'a>(path: &Path, bytes: &'a [u8]) -> Result<Cow<'a, str>, SkipReason> {
+    if read::is_pdf_path(path) {
+        pdf::extract(bytes).map(Cow::Owned)
+    } else {
+        read::decode(bytes).map(Cow::Borrowed)
+    }
+}
+
+/// Parses one file and hands its documents to the writer.
 fn index_file(
     writer: &IndexWriter,
     fields: &Fields,
-    source: &str,
-    bytes: &[u8],
+    input: &Input<'_>,
     authorities: &AuthorityTable,
+    sidecars: &Sidecars,
 ) -> Result<Slot, IndexerError> {
-    let text = match read::decode(bytes) {
-        Ok(text) => text,
-        Err(reason) => return Ok(Slot::Skipped(reason)),
-    };
+    let Input {
+        source,
+        path,
+        bytes,
+        text,
+    } = *input;
     // A parser bug on one file must not end the run and lose the rest: it is skipped and
     // reported like any other file that could not be indexed.
-    let parsed = match std::panic::catch_unwind(|| report::parse(text, source, bytes, authorities))
-    {
-        Ok(parsed) => parsed,
-        Err(panic) => {
-            let message = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".into());
-            return Ok(Slot::Skipped(SkipReason::ParserFailed(message)));
-        }
-    };
+    let mut parsed =
+        match std::panic::catch_unwind(|| report::parse(text, source, bytes, authorities)) {
+            Ok(parsed) => parsed,
+            Err(panic) => {
+                let message = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "unknown panic".into());
+                return Ok(Slot::Skipped(SkipReason::ParserFailed(message)));
+            }
+        };
+    parsed.report.url = sidecars.url_for(path);
     write_report(writer, fields, &parsed)?;
     Ok(Slot::Indexed(Indexed {
         report_type: parsed.report.report_type,
@@ -294,7 +319,8 @@ fn index_file(
     }))
 }
 
-/// Reads and decodes a file (at most `read::MAX_FILE_BYTES`), or says why it is skipped.
+/// Reads a file (at most `read::MAX_FILE_BYTES`) and checks it can be a report (text that
+/// decodes; a PDF by its header), or says why it is skipped.
 fn read_file(path: &Path) -> Result<Vec<u8>, SkipReason> {
     let unreadable = |e: std::io::Error| SkipReason::Unreadable(e.to_string());
     let file = std::fs::File::open(path).map_err(unreadable)?;
@@ -312,7 +338,13 @@ fn read_file(path: &Path) -> Result<Vec<u8>, SkipReason> {
     if bytes.len() as u64 > read::MAX_FILE_BYTES {
         return Err(SkipReason::TooLarge(bytes.len() as u64));
     }
-    read::decode(&bytes)?;
+    if read::is_pdf_path(path) {
+        if !pdf::is_pdf(&bytes) {
+            return Err(SkipReason::NotPdf);
+        }
+    } else {
+        read::decode(&bytes)?;
+    }
     Ok(bytes)
 }
 
@@ -439,6 +471,7 @@ fn write_all(
     options: &IndexOptions<'_>,
 ) -> Result<(), IndexerError> {
     let authorities = AuthorityTable::bundled();
+    let sidecars = Sidecars::default();
     let to_parse = slots
         .iter()
         .filter(|(_, slot)| matches!(slot, Slot::Read { .. }))
@@ -454,7 +487,18 @@ fn write_all(
                 // A file changed since it was hashed is indexed as it is now.
                 *slot = match read_file(path) {
                     Err(reason) => Slot::Skipped(reason),
-                    Ok(bytes) => index_file(writer, fields, source, &bytes, authorities)?,
+                    Ok(bytes) => match report_text(path, &bytes) {
+                        Err(reason) => Slot::Skipped(reason),
+                        Ok(text) => {
+                            let input = Input {
+                                source,
+                                path,
+                                bytes: &bytes,
+                                text: &text,
+                            };
+                            index_file(writer, fields, &input, authorities, &sidecars)?
+                        }
+                    },
                 };
                 let n = done.fetch_add(1, Ordering::Relaxed) + 1;
                 if let Some(progress) = options.progress {
@@ -793,6 +837,7 @@ pub fn documents(f: &Fields, parsed: &Parsed) -> Vec<TantivyDocument> {
         f.source => r.source.as_str(),
         f.authority => authority,
         f.report_type => r.report_type.as_str(),
+        f.edition => r.framework.as_deref().unwrap_or(""),
         f.report_json => serde_json::to_string(r).unwrap_or_default(),
     );
     if let Some(year) = year {
@@ -814,6 +859,10 @@ pub fn documents(f: &Fields, parsed: &Parsed) -> Vec<TantivyDocument> {
         if let Some(n) = &p.number {
             d.add_text(f.paragraph_number, n);
         }
+        if let Some(page) = p.page {
+            d.add_u64(f.page, u64::from(page));
+        }
+        d.add_text(f.url, r.url.as_deref().unwrap_or(""));
         d.add_text(f.authority, authority);
         d.add_text(f.authority_code, r.authority_code.as_deref().unwrap_or(""));
         d.add_text(f.region, r.region.as_deref().unwrap_or(""));

@@ -2,7 +2,7 @@
 //! reports and broken files. They check:
 //! 1. every bad file (empty, binary, not UTF-8, unreadable, dangling link, documentation) is
 //!    skipped with one line saying what and where, and the good reports are all indexed;
-//! 2. files of other extensions are ignored, not reported;
+//! 2. files of other extensions are ignored, not reported; a `.pdf` that is no PDF says why;
 //! 3. re-indexing the same input changes nothing (no duplicate documents);
 //! 4. re-indexing a changed file replaces its documents;
 //! 5. a file that turns bad after being indexed keeps its earlier documents;
@@ -163,10 +163,15 @@ fn bad_files_are_skipped_with_what_and_where_and_the_rest_is_indexed() {
             Some("unreadable: Permission denied (os error 13)")
         );
     }
+    // A PDF that is not a readable one says why (and without Poppler, that it is needed).
+    let pdf = skipped(&summary, "report.pdf").unwrap_or_default();
+    assert!(
+        pdf.starts_with("unreadable PDF: ") || pdf.starts_with("PDFs are read with Poppler"),
+        "{pdf}"
+    );
     // Other extensions are neither indexed nor reported.
-    assert_eq!(skipped(&summary, "report.pdf"), None);
     assert_eq!(skipped(&summary, "notes.docx"), None);
-    assert_eq!(summary.skipped.len(), if locked_readable { 6 } else { 7 });
+    assert_eq!(summary.skipped.len(), if locked_readable { 7 } else { 8 });
 
     // Where: each skipped path is the file's full path (the temp dir is outside the working
     // directory), and the summary lists them in walk order (by file name).
@@ -307,13 +312,13 @@ fn a_file_reached_twice_is_indexed_once_without_a_skip_line() {
 #[test]
 fn a_file_named_on_its_own_with_another_extension_is_reported() {
     let fx = fixture();
-    let pdf = fx.input.join("report.pdf");
-    std::fs::write(&pdf, b"%PDF-1.4").expect("write");
-    let summary = run(&[pdf, fx.input.join(SAMPLES[0])], &fx.index);
+    let docx = fx.input.join("report.docx");
+    std::fs::write(&docx, b"PK\x03\x04").expect("write");
+    let summary = run(&[docx, fx.input.join(SAMPLES[0])], &fx.index);
     assert_eq!(summary.reports, 1);
     assert_eq!(
-        skipped(&summary, "report.pdf"),
-        Some("not a report file (only .txt and .md are read)")
+        skipped(&summary, "report.docx"),
+        Some("not a report file (only .txt, .md and .pdf are read)")
     );
 }
 

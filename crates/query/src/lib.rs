@@ -193,6 +193,8 @@ pub struct Hit {
     pub kind: String,
     /// Section path.
     pub section: String,
+    /// The page the paragraph starts on (as printed on it), where pages are known.
+    pub page: Option<u64>,
     /// The report's own paragraph number, if printed.
     pub paragraph_number: Option<String>,
     /// 1-based position of the paragraph in its report.
@@ -201,10 +203,15 @@ pub struct Hit {
     pub text: String,
     /// Source file and line.
     pub source: SourceRef,
+    /// Where the original is published (from a sidecar `metadata.csv`), where known.
+    pub url: Option<String>,
     /// The passages of the text around the matches, matched words in `<mark>` (HTML-escaped).
     pub snippet: String,
-    /// A citation ready to paste: "Ofsted, Hartlepool SIF 2013, para 24".
+    /// A citation ready to paste in running text: "Ofsted, Slough SIF 2015, p. 27, para 83".
     pub citation: String,
+    /// The full reference, for a reference list: title, date, page and paragraph, and the
+    /// original's address where known (`citation::reference`).
+    pub reference: String,
     /// Grouped by report: the report's number of matching paragraphs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report_matches: Option<u64>,
@@ -296,8 +303,10 @@ impl Hit {
             report_type: &self.report_type,
             inspection_end: self.inspection_end.as_deref(),
             year: self.year,
+            page: self.page,
             paragraph_number: self.paragraph_number.as_deref(),
             ordinal: self.ordinal,
+            url: self.url.as_deref(),
             source_path: &self.source.path,
             line: self.source.line,
         }
@@ -305,6 +314,7 @@ impl Hit {
 
     fn cited(mut self) -> Hit {
         self.citation = citation::citation(&self.citation_parts());
+        self.reference = citation::reference(&self.citation_parts());
         self
     }
 
@@ -1374,6 +1384,7 @@ impl<'a> HitReader<'a> {
         let [report_id, authority, authority_code, region, report_type, inspection_end, area_canonical, grade, kind] =
             HIT_KEYWORDS.map(|name| self.keyword(address, name));
         let source = self.keyword(address, "source");
+        let url = self.keyword(address, "url");
         Ok(Hit {
             score,
             report_id,
@@ -1389,6 +1400,7 @@ impl<'a> HitReader<'a> {
             grade_printed: text(f.grade_printed),
             kind,
             section: text(f.section),
+            page: self.number(address, "page"),
             paragraph_number: (!paragraph_number.is_empty()).then_some(paragraph_number),
             ordinal: self.number(address, "ordinal").unwrap_or_default(),
             text: text(f.text),
@@ -1399,8 +1411,10 @@ impl<'a> HitReader<'a> {
                     .and_then(|v| v.as_u64())
                     .unwrap_or_default(),
             },
+            url: Some(url).filter(|u| !u.is_empty()),
             snippet: String::new(),
             citation: String::new(),
+            reference: String::new(),
             report_matches: None,
             partial: false,
             explain: None,

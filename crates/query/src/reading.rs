@@ -221,8 +221,9 @@ fn marked(text: &str, highlight: Option<&snippet::Highlight>) -> String {
 
 /// Columns of a CSV of hits (the CLI's `search --format csv` and `export`, and the API's
 /// export), in order.
-pub const CSV_HEADER: [&str; 20] = [
+pub const CSV_HEADER: [&str; 23] = [
     "citation",
+    "reference",
     "authority",
     "authority_code",
     "region",
@@ -235,19 +236,22 @@ pub const CSV_HEADER: [&str; 20] = [
     "grade_printed",
     "kind",
     "section",
+    "page",
     "paragraph_number",
     "ordinal",
     "source",
     "line",
+    "url",
     "report_id",
     "score",
     "text",
 ];
 
 /// A hit as a CSV row, in the order of [`CSV_HEADER`].
-pub fn csv_row(hit: &Hit) -> [String; 20] {
+pub fn csv_row(hit: &Hit) -> [String; 23] {
     [
         hit.citation.clone(),
+        hit.reference.clone(),
         hit.authority.clone(),
         hit.authority_code.clone(),
         hit.region.clone(),
@@ -260,10 +264,12 @@ pub fn csv_row(hit: &Hit) -> [String; 20] {
         hit.grade_printed.clone(),
         hit.kind.clone(),
         hit.section.clone(),
+        hit.page.map(|p| p.to_string()).unwrap_or_default(),
         hit.paragraph_number.clone().unwrap_or_default(),
         hit.ordinal.to_string(),
         hit.source.path.clone(),
         hit.source.line.to_string(),
+        hit.url.clone().unwrap_or_default(),
         hit.report_id.clone(),
         format!("{:.4}", hit.score),
         hit.text.clone(),

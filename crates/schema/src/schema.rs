@@ -21,7 +21,7 @@ pub const RECORD_PARAGRAPH: &str = "paragraph";
 pub const RECORD_REPORT: &str = "report";
 
 /// Version of this schema, written beside the index: an index of another version is refused.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// Name of the file, beside tantivy's own, in which the indexer records `SCHEMA_VERSION`.
 pub const VERSION_FILE: &str = "ofsearch-version";
@@ -46,6 +46,15 @@ pub struct Fields {
     pub ordinal: Field,
     /// The report's own paragraph number ("24"), if printed.
     pub paragraph_number: Field,
+    /// The page the paragraph starts on, as a reader finds it (the printed page number where
+    /// the numbering follows the pages); absent where pages are not known.
+    pub page: Field,
+    /// The original's address (Ofsted's URL), where a sidecar `metadata.csv` beside the file
+    /// gives it; empty otherwise.
+    pub url: Field,
+    /// On report records: the framework edition within the report type (`ilacs-2023`,
+    /// `sif+lscb`); empty when the type has one.
+    pub edition: Field,
     /// Canonical authority name.
     pub authority: Field,
     /// ONS code of the authority.
@@ -128,6 +137,9 @@ pub fn build_schema() -> Schema {
     b.add_u64_field("line", STORED);
     b.add_u64_field("ordinal", FAST);
     b.add_text_field("paragraph_number", STORED);
+    b.add_u64_field("page", FAST);
+    b.add_text_field("url", FAST);
+    b.add_text_field("edition", keyword() | FAST);
     b.add_text_field("authority", keyword() | FAST);
     b.add_text_field("authority_code", keyword() | FAST);
     b.add_text_field("region", keyword() | FAST);
@@ -168,6 +180,9 @@ impl Fields {
             line: f("line")?,
             ordinal: f("ordinal")?,
             paragraph_number: f("paragraph_number")?,
+            page: f("page")?,
+            url: f("url")?,
+            edition: f("edition")?,
             authority: f("authority")?,
             authority_code: f("authority_code")?,
             region: f("region")?,
