@@ -282,6 +282,31 @@ fn year_bars_narrow_to_their_year() {
 }
 
 /// The citations of a page's hits, in order.
+#[test]
+fn hits_link_their_original_and_carry_the_full_reference() {
+    // The shared index's reports sit beside corpus/reports/metadata.csv, which gives each
+    // report's address on Ofsted's site.
+    let api = api_search("q=%22care+leavers%22&limit=3");
+    let hit = &api["hits"][0];
+    let url = hit["url"].as_str().expect("url");
+    assert!(url.starts_with("https://files.ofsted.gov.uk/"), "{url}");
+    let page = html("/?q=%22care+leavers%22&limit=3");
+    let links: Vec<_> = tags(&page)
+        .into_iter()
+        .filter(|t| t.name == "a" && t.has_class("original"))
+        .collect();
+    assert_eq!(links.len(), 3, "{page}");
+    assert!(page.contains(&format!("href=\"{url}\"")), "{page}");
+    let reference = hit["reference"].as_str().expect("reference");
+    assert!(reference.ends_with(url), "{reference}");
+    assert!(reference.contains(", p. "), "{reference}");
+    let report = html(&format!(
+        "/reports/{}",
+        hit["report_id"].as_str().expect("id")
+    ));
+    assert!(report.contains(&format!("href=\"{url}\"")), "{report}");
+}
+
 fn citations(page: &str) -> Vec<String> {
     let all = tags(page);
     all.iter()

@@ -159,7 +159,10 @@ fn paragraphs(paragraphs: &[Hit]) -> Markup {
                             @if !p.area_canonical.is_empty() { span { (label(&p.area_canonical)) } }
                             @if !p.grade.is_empty() { span class={ "grade grade-" (p.grade) } { (label(&p.grade)) } }
                             span { (label(&p.kind)) }
-                            span.citation { (p.citation) }
+                            span.citation title=(p.reference) { (p.citation) }
+                            @if let Some(url) = super::search::original(p) {
+                                a.original href=(url) rel="noopener noreferrer" { "Original" }
+                            }
                         }
                     }
                 }

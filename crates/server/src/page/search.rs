@@ -272,7 +272,10 @@ fn hit_item(hit: &Hit, search: &Link) -> Markup {
         li.hit {
             article {
                 h2.cite {
-                    a href=(href) { (hit.citation) }
+                    a href=(href) title=(hit.reference) { (hit.citation) }
+                }
+                @if let Some(url) = original(hit) {
+                    p.hint { a.original href=(url) rel="noopener noreferrer" { "Original" } }
                 }
                 p.snippet { (PreEscaped(&hit.snippet)) }
                 (tags(hit))
@@ -288,6 +291,14 @@ fn hit_item(hit: &Hit, search: &Link) -> Markup {
             }
         }
     }
+}
+
+/// The address of a hit's original, if it is a web address (the indexer keeps only those; an
+/// index from elsewhere is not trusted to).
+pub fn original(hit: &Hit) -> Option<&str> {
+    hit.url
+        .as_deref()
+        .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
 }
 
 /// A paragraph's tags: authority, year, type, area, grade and kind.
