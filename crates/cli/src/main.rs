@@ -478,15 +478,29 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     }
                 }
                 Format::Csv => {
+                    // Grouped by report, each row also says how many paragraphs of its report
+                    // match.
+                    let grouped = request.group_by_report;
                     let mut csv = csv::Writer::from_writer(&mut out);
-                    csv.write_record(CSV_HEADER)?;
+                    let mut header: Vec<&str> = CSV_HEADER.to_vec();
+                    if grouped {
+                        header.push("report_matches");
+                    }
+                    csv.write_record(&header)?;
                     for hit in &response.hits {
-                        csv.write_record(csv_row(hit))?;
+                        let mut row = csv_row(hit).to_vec();
+                        if grouped {
+                            row.push(hit.report_matches.unwrap_or_default().to_string());
+                        }
+                        csv.write_record(&row)?;
                     }
                     csv.flush()?;
                 }
                 Format::Table => {
-                    let ansi = std::io::stdout().is_terminal();
+                    let ansi = colour(
+                        std::io::stdout().is_terminal(),
+                        std::env::var_os("NO_COLOR"),
+                    );
                     print_hits(&mut out, &response, request.exact, ansi)?;
                 }
             }
@@ -760,9 +774,27 @@ fn run_compare(
     let comparison = analysis::compare(&searcher, &request, &node, by, top)?;
     let matched: u64 = comparison.groups.iter().map(|g| g.paragraphs).sum();
     match format {
-        Format::Json | Format::Jsonl | Format::Csv => {
+        Format::Json => {
             serde_json::to_writer_pretty(&mut out, &comparison)?;
             writeln!(out)?;
+        }
+        Format::Jsonl => {
+            for row in keyness_rows(&comparison) {
+                serde_json::to_writer(&mut out, &row)?;
+                writeln!(out)?;
+            }
+        }
+        Format::Csv => {
+            // The header is written even when no word is listed (serialize would write it
+            // only with the first row).
+            let mut csv = csv::WriterBuilder::new()
+                .has_headers(false)
+                .from_writer(&mut out);
+            csv.write_record(KEYNESS_HEADER)?;
+            for row in keyness_rows(&comparison) {
+                csv.serialize(row)?;
+            }
+            csv.flush()?;
         }
         Format::Table => {
             say_counted(&mut out, &searcher, &request, &node)?;
@@ -786,6 +818,55 @@ fn run_compare(
     Ok(exit_for(matched))
 }
 
+/// Columns of `compare --format csv`, in the order of [`KeynessRow`]'s fields.
+const KEYNESS_HEADER: [&str; 8] = [
+    "group",
+    "group_paragraphs",
+    "direction",
+    "rank",
+    "term",
+    "g2",
+    "freq",
+    "freq_elsewhere",
+];
+
+/// One word of one group's list, as a row of `compare`'s CSV or JSON lines.
+#[derive(serde::Serialize)]
+struct KeynessRow<'a> {
+    group: &'a str,
+    group_paragraphs: u64,
+    /// `over` (more than elsewhere) or `under`.
+    direction: &'static str,
+    /// 1-based position in its list.
+    rank: usize,
+    term: &'a str,
+    g2: f64,
+    freq: u64,
+    freq_elsewhere: u64,
+}
+
+/// Every word of every group's two lists, group by group, over-used first.
+fn keyness_rows(comparison: &analysis::Comparison) -> Vec<KeynessRow<'_>> {
+    let mut rows = Vec::new();
+    for g in &comparison.groups {
+        for (direction, list) in [("over", &g.over), ("under", &g.under)] {
+            for (i, k) in list.iter().enumerate() {
+                rows.push(KeynessRow {
+                    group: &g.value,
+                    group_paragraphs: g.paragraphs,
+                    direction,
+                    rank: i + 1,
+                    term: &k.term,
+                    g2: k.g2,
+                    freq: k.freq,
+                    freq_elsewhere: k.freq_elsewhere,
+                });
+            }
+        }
+    }
+    rows
+}
+
 /// Exit code of a search: 0 with matches, 1 without.
 fn exit_for(total: u64) -> ExitCode {
     if total == 0 {
@@ -795,8 +876,6 @@ fn exit_for(total: u64) -> ExitCode {
     }
 }
 
-/// Builds the index from the bundled corpus if there is none (as the README's first command
-/// expects).
 /// Where the index is, and whether the user named it (`--index`, `OFSEARCH_INDEX`).
 struct Location {
     dir: PathBuf,
@@ -831,6 +910,8 @@ impl Location {
     }
 }
 
+/// Builds the index from the bundled corpus if there is none, or the last run did not finish
+/// (as the README's first command expects).
 fn ensure_index(index_dir: &Path) -> Result<()> {
     let unfinished = index_dir.join(ofsearch_schema::UNFINISHED_FILE).exists();
     if index_dir.join("meta.json").exists() && !unfinished {
@@ -1081,10 +1162,10 @@ fn print_hits(
     let grouped = response.hits.iter().any(|h| h.report_matches.is_some());
     writeln!(
         out,
-        "{} in {} for {:?}; showing {}{} ({:.1} ms)",
+        "{} in {} for: {} (showing {}{}, {:.1} ms)",
         counted(response.total, "matching paragraph"),
         counted(response.reports, "report"),
-        response.query,
+        response.query.trim(),
         response.hits.len(),
         if grouped { " reports" } else { "" },
         response.took_ms
@@ -1093,7 +1174,7 @@ fn print_hits(
         print_plain_reading(out, plain, response.partial)?;
     }
     for e in &response.expanded {
-        writeln!(out, "  expanded {:?} to {}", e.from, e.to.join(" | "))?;
+        writeln!(out, "  expanded \"{}\" to {}", e.from, e.to.join(" | "))?;
     }
     let highlight = ofsearch_query::highlight_for(&response.parsed, exact);
     for (rank, hit) in response.hits.iter().enumerate() {
@@ -1200,11 +1281,30 @@ fn print_plain_reading(
     Ok(())
 }
 
+/// Whether to colour what goes to a terminal: not when `NO_COLOR` is set to anything but the
+/// empty string (no-color.org), nor when the output is not a terminal.
+fn colour(terminal: bool, no_color: Option<std::ffi::OsString>) -> bool {
+    terminal && no_color.is_none_or(|v| v.is_empty())
+}
+
 /// "1 report", "2 reports": a count and its noun (a regular plural).
 fn counted(n: u64, noun: &str) -> String {
     if n == 1 {
         format!("1 {noun}")
     } else {
         format!("{n} {noun}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colour_only_on_a_terminal_and_never_with_no_color() {
+        assert!(colour(true, None));
+        assert!(colour(true, Some("".into())));
+        assert!(!colour(true, Some("1".into())));
+        assert!(!colour(false, None));
     }
 }

@@ -248,7 +248,10 @@ fn search_exit_codes() {
     );
     assert_eq!(code(&one), 0, "{}", stderr(&one));
     assert!(
-        stdout(&one).starts_with("1 matching paragraph in 1 report for"),
+        stdout(&one).starts_with(
+            "1 matching paragraph in 1 report for: \"Good communication between the out of \
+             hours and day time services\" (showing 1, "
+        ),
         "{}",
         stdout(&one)
     );
@@ -737,6 +740,19 @@ fn search_flags_formats_facets_and_export() {
     assert_eq!(stdout(&jsonl).lines().count(), 3);
     let csv = search(&["children", "--limit", "3", "--format", "csv"]);
     assert!(stdout(&csv).starts_with("citation,reference,authority,"));
+    // Grouped by report, each row says how many of its report's paragraphs match.
+    let grouped = search(&["children", "--group-by", "report", "--format", "csv"]);
+    let mut rows = csv::Reader::from_reader(grouped.stdout.as_slice());
+    let header = rows.headers().expect("header").clone();
+    assert_eq!(header.iter().next_back(), Some("report_matches"));
+    let counts: Vec<u64> = rows
+        .records()
+        .map(|r| r.expect("row")[header.len() - 1].parse().expect("a count"))
+        .collect();
+    assert!(
+        !counts.is_empty() && counts.iter().all(|&n| n >= 1),
+        "{counts:?}"
+    );
 
     // Export streams every match, not a page.
     let export = run(
@@ -801,6 +817,38 @@ fn kwic_trend_and_compare() {
         ],
     ));
     assert!(!compare["groups"].as_array().expect("groups").is_empty());
+    // CSV and JSON lines: one row per word of each group's lists, as the JSON has them.
+    let words: usize = compare["groups"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .map(|g| {
+            g["over"].as_array().map_or(0, Vec::len) + g["under"].as_array().map_or(0, Vec::len)
+        })
+        .sum();
+    let compare_as = |format: &str| {
+        let out = run(
+            cwd,
+            &[
+                "compare", "children", "--by", "grade", "--index", "idx", "--format", format,
+            ],
+        );
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        stdout(&out)
+    };
+    let csv = compare_as("csv");
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("group,group_paragraphs,direction,rank,term,g2,freq,freq_elsewhere")
+    );
+    assert_eq!(lines.count(), words);
+    let jsonl = compare_as("jsonl");
+    assert_eq!(jsonl.lines().count(), words);
+    for line in jsonl.lines() {
+        let row: Value = serde_json::from_str(line).expect("one JSON object per line");
+        assert_keys(&row, &["group", "direction", "rank", "term", "g2", "freq"]);
+    }
 
     let none = run(cwd, &["kwic", "xylophone", "--index", "idx"]);
     assert_eq!(code(&none), 1);
