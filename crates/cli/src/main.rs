@@ -23,9 +23,25 @@ const DEFAULT_INDEX: &str = "ofsearch-index";
 /// Environment variable naming the index directory when `--index` is not given (empty = unset).
 const INDEX_ENV: &str = "OFSEARCH_INDEX";
 
-/// Full-text search over Ofsted inspection reports on children's services.
+/// What `ofsearch --help` shows after the commands.
+const EXAMPLES: &str = "\
+Examples:
+  ofsearch index                            build the index of the bundled corpus (a few seconds)
+  ofsearch index corpus/ ~/ofsted-2026/     add this year's PDFs beside it
+  ofsearch search '\"care leavers\" \"staying put\"' --grade inadequate --year 2018-
+  ofsearch search '-fostering adoption' --authority Bristol --format csv
+  ofsearch kwic '\"drift and delay\"' --sort left
+  ofsearch trend neglect --split grade
+  ofsearch compare '\"management oversight\"' --by grade
+  ofsearch names                            the authorities, regions, types and editions to filter by
+  ofsearch serve                            the web page and API at http://127.0.0.1:7878/
+
+Each command's own --help lists its filters and formats.";
+
+/// Full-text search over Ofsted's inspection reports on English local authority children's
+/// services: what inspectors wrote, where and when, with citations a reader can check.
 #[derive(Parser)]
-#[command(name = "ofsearch", version, about)]
+#[command(name = "ofsearch", version, after_help = EXAMPLES)]
 struct Cli {
     /// Index directory [default: $OFSEARCH_INDEX, else ./ofsearch-index]
     // Not clap's `env`: it takes an empty variable for an empty --index and fails.
@@ -215,6 +231,7 @@ enum CompareByArg {
 struct QueryArgs {
     /// Query: words (all must match), "phrases", "phrase"~3, leav*, neglect~1, AND OR NOT + -,
     /// (groups), field:value filters (authority: region: year: type: area: grade: kind:)
+    #[arg(allow_hyphen_values = true)]
     query: String,
     /// Only these authorities (name or ONS code; repeatable, values OR'ed)
     #[arg(long, value_name = "NAME")]
@@ -222,7 +239,7 @@ struct QueryArgs {
     /// Only these regions (repeatable)
     #[arg(long, value_name = "REGION")]
     region: Vec<String>,
-    /// Only these years: 2013 or 2009-2013 (repeatable)
+    /// Only these years: 2013, 2009-2013, 2018- (onwards) or -2012 (repeatable)
     #[arg(long, value_name = "YEAR")]
     year: Vec<String>,
     /// Only these report types: sif, ilacs, jar, ... (repeatable)

@@ -174,6 +174,32 @@ fn index_errors_are_one_line() {
 }
 
 #[test]
+fn the_top_level_help_names_every_command_with_examples() {
+    let dir = TempDir::new().expect("temp dir");
+    let out = run(dir.path(), &["--help"]);
+    assert_eq!(code(&out), 0);
+    let help = stdout(&out);
+    for command in [
+        "index", "remove", "names", "reports", "search", "export", "kwic", "trend", "compare",
+        "check", "serve",
+    ] {
+        assert!(
+            help.contains(&format!("\n  {command} ")),
+            "{command}: {help}"
+        );
+    }
+    assert!(help.contains("Examples:"), "{help}");
+    for example in [
+        "index", "search", "kwic", "trend", "compare", "names", "serve",
+    ] {
+        assert!(
+            help.contains(&format!("\n  ofsearch {example} ")),
+            "{example}: {help}"
+        );
+    }
+}
+
+#[test]
 fn an_index_run_that_indexes_nothing_fails() {
     let dir = workdir();
     let cwd = dir.path();
@@ -274,6 +300,15 @@ fn search_exit_codes() {
         let err = one_line_error(&run(cwd, &["search", "--index", "idx", query]));
         assert!(err.starts_with("ofsearch: query does not parse: "), "{err}");
     }
+
+    // A query that starts with an exclusion is a query, not a flag.
+    let excluded = run(cwd, &["search", "-fostering children", "--index", "idx"]);
+    assert_eq!(code(&excluded), 0, "{}", stderr(&excluded));
+    assert!(
+        stdout(&excluded).contains("for: -fostering children"),
+        "{}",
+        stdout(&excluded)
+    );
 
     // Bad arguments are errors too (clap's own message).
     let bad = run(

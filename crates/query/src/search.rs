@@ -374,12 +374,36 @@ impl Compiler<'_> {
                 }
             },
             FilterField::Year => {
-                if let Some((from, to)) = value.split_once("..").or_else(|| value.split_once('-')) {
-                    let (from, to) = (parse_year(from)?, parse_year(to)?);
-                    Box::new(RangeQuery::new(
-                        Bound::Included(Term::from_field_u64(f.year, from)),
-                        Bound::Included(Term::from_field_u64(f.year, to)),
-                    ))
+                let range = value
+                    .split_once("..")
+                    .or_else(|| value.split_once(['-', '–']));
+                if let Some((from, to)) = range {
+                    // `2018-` is 2018 onwards, `-2013` up to 2013.
+                    let bound = |y: &str| -> Result<Bound<Term>, QueryError> {
+                        Ok(match y.trim() {
+                            "" | "*" => Bound::Unbounded,
+                            y => Bound::Included(Term::from_field_u64(f.year, parse_year(y)?)),
+                        })
+                    };
+                    let (low, high) = (bound(from)?, bound(to)?);
+                    if let (Bound::Included(a), Bound::Included(b)) = (&low, &high) {
+                        if let (Some(a), Some(b)) = (a.value().as_u64(), b.value().as_u64()) {
+                            if a > b {
+                                return Err(QueryError::Filter(format!(
+                                    "year range '{value}' runs backwards: did you mean {b}-{a}?"
+                                )));
+                            }
+                        }
+                    }
+                    let low = match (low, &high) {
+                        (Bound::Unbounded, Bound::Unbounded) => {
+                            return Err(QueryError::Filter(format!(
+                                "year '{value}' is not a year or a range such as 2009-2013"
+                            )))
+                        }
+                        (low, _) => low,
+                    };
+                    Box::new(RangeQuery::new(low, high))
                 } else {
                     Box::new(TermQuery::new(
                         Term::from_field_u64(f.year, parse_year(value)?),

@@ -87,7 +87,7 @@ pub struct SyntaxError {
 
 /// Parses a query strictly: any mistake is an error with its column.
 pub fn parse(input: &str) -> Result<Node, SyntaxError> {
-    let chars: Vec<char> = input.chars().collect();
+    let chars: Vec<char> = input.chars().map(straight_quote).collect();
     if chars.len() > MAX_QUERY_CHARS {
         return Err(SyntaxError {
             column: MAX_QUERY_CHARS + 1,
@@ -115,10 +115,23 @@ pub fn parse(input: &str) -> Result<Node, SyntaxError> {
 ///
 /// Empty or garbage-only text gives `Node::All(vec![])` (nothing to search for).
 pub fn parse_lenient(input: &str) -> Node {
-    let chars: Vec<char> = input.chars().take(MAX_QUERY_CHARS).collect();
+    let chars: Vec<char> = input
+        .chars()
+        .take(MAX_QUERY_CHARS)
+        .map(straight_quote)
+        .collect();
     match parse_chars(&chars) {
         Ok(node) => node,
         Err(_) => plain(&chars),
+    }
+}
+
+/// Typographic double quotes, as a word processor writes them (“care leavers”, „...“), are
+/// phrase quotes: one character for one, so error columns stay the same.
+fn straight_quote(c: char) -> char {
+    match c {
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' => '"',
+        c => c,
     }
 }
 
@@ -939,10 +952,30 @@ fn is_year(text: &str) -> bool {
 
 fn check_one(field: FilterField, text: String, at: usize) -> Result<String, SyntaxError> {
     if field == FilterField::Year && !is_year(&text) {
-        return Err(error(
-            at,
-            format!("a year is a number, as in `year:2013`, not `{text}`"),
-        ));
+        // `2018-2020`, `2018..2020`, `2018-`: a range written as the --year flag takes it.
+        let range = text
+            .split_once("..")
+            .or_else(|| text.split_once(['-', '–']))
+            .filter(|(from, to)| [from, to].iter().all(|y| y.is_empty() || is_year(y)))
+            .filter(|(from, to)| !(from.is_empty() && to.is_empty()));
+        let message = match range {
+            Some((from, to)) => {
+                let bound = |y: &str| {
+                    if y.is_empty() {
+                        "*".to_string()
+                    } else {
+                        y.to_string()
+                    }
+                };
+                format!(
+                    "`{text}` is not a year: a range is written `year:[{} TO {}]`",
+                    bound(from),
+                    bound(to)
+                )
+            }
+            None => format!("a year is a number, as in `year:2013`, not `{text}`"),
+        };
+        return Err(error(at, message));
     }
     Ok(text)
 }
@@ -1102,6 +1135,21 @@ fn plain_field(chars: &[char], prefix: Prefix, at: usize) -> Option<(Node, usize
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn curly_quotes_from_a_word_processor_are_phrase_quotes() {
+        let straight = parse("\"care leavers\" adoption").expect("parse");
+        for typed in [
+            "\u{201C}care leavers\u{201D} adoption",
+            "\u{201E}care leavers\u{201C} adoption",
+            "\u{201C}care leavers\" adoption",
+        ] {
+            assert_eq!(parse(typed).expect("parse"), straight, "{typed}");
+            assert_eq!(parse_lenient(typed), straight, "{typed}");
+        }
+        // An apostrophe stays part of its word.
+        assert!(parse("\u{201C}children\u{2019}s homes\u{201D}").is_ok());
+    }
 
     /// A compact rendering of a tree: `(and a b)`, `(or a b)`, `(not a)`, `(^2 a)`, words with
     /// their `*`/`~N` and `exact:`, phrases quoted with `~N`, filters as `field:value`.
@@ -1549,6 +1597,11 @@ mod tests {
         check_err("exact:(a b)", 7, "applies to one word or phrase");
         check_err("exact:grade:good", 7, "applies to one word or phrase");
         check_err("year:twenty", 6, "a year is a number");
+        check_err(
+            "year:2018-2020",
+            6,
+            "`2018-2020` is not a year: a range is written `year:[2018 TO 2020]`",
+        );
         check_err("year:\"2013 x\"", 7, "a year is a number");
         check("year:\" 2013 \"", "year:2013");
     }

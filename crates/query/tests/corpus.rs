@@ -250,6 +250,30 @@ fn year_ranges_and_filters_in_the_query() {
     let mut flag = Filters::default();
     flag.push(FilterField::Year, "2014-2016");
     assert_eq!(run(&word("neglect"), flag).total, response.total);
+
+    // Open ranges: from a year on, up to a year; together they are everything.
+    let years = |value: &str| {
+        let mut filters = Filters::default();
+        filters.push(FilterField::Year, value);
+        let request = SearchRequest {
+            filters,
+            ..SearchRequest::default()
+        };
+        searcher().run(&request, &word("neglect"))
+    };
+    let all = run(&word("neglect"), Filters::default()).total;
+    let from = years("2018-").expect("2018 onwards").total;
+    let until = years("-2017").expect("up to 2017").total;
+    assert!(from > 0 && until > 0);
+    assert_eq!(from + until, all);
+    // A range that runs backwards says so, and what was meant.
+    match years("2016-2014") {
+        Err(QueryError::Filter(message)) => {
+            assert!(message.contains("did you mean 2014-2016?"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(years("-"), Err(QueryError::Filter(_))));
 }
 
 #[test]
