@@ -667,9 +667,10 @@ fn run_kwic(
                         .iter()
                         .collect()
                 };
+                let after = kwic_gap(&l.right);
                 writeln!(
                     out,
-                    "{left:>left_width$}  [{}]  {}   ({})",
+                    "{left:>left_width$}  [{}]{after}{}   ({})",
                     l.keyword, l.right, l.citation
                 )?;
             }
@@ -1298,6 +1299,16 @@ fn print_plain_reading(
     Ok(())
 }
 
+/// The gap between a KWIC keyword and its right context: none before closing punctuation
+/// ("[neglect], leading"), else two spaces.
+fn kwic_gap(right: &str) -> &'static str {
+    if right.starts_with(['.', ',', ';', ':', '!', '?', ')', ']', '’', '”', '\'', '"']) {
+        ""
+    } else {
+        "  "
+    }
+}
+
 /// Whether to colour what goes to a terminal: not when `NO_COLOR` is set to anything but the
 /// empty string (no-color.org), nor when the output is not a terminal.
 fn colour(terminal: bool, no_color: Option<std::ffi::OsString>) -> bool {
@@ -1316,6 +1327,15 @@ fn counted(n: u64, noun: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kwic_puts_no_space_before_punctuation() {
+        assert_eq!(kwic_gap(", leading to delay"), "");
+        assert_eq!(kwic_gap("."), "");
+        assert_eq!(kwic_gap("’s plans"), "");
+        assert_eq!(kwic_gap("in planning"), "  ");
+        assert_eq!(kwic_gap(""), "  ");
+    }
 
     #[test]
     fn colour_only_on_a_terminal_and_never_with_no_color() {

@@ -275,9 +275,14 @@ pub fn highlight_for(node: &ast::Node, all_exact: bool) -> snippet::Highlight {
             ast::Node::Word(w) if w.prefix => {
                 h.add_prefix(&w.text);
             }
-            ast::Node::Word(w) if w.fuzzy.is_none() => {
-                h.add_words(&w.text, w.exact || all_exact);
-            }
+            ast::Node::Word(w) => match w.fuzzy {
+                Some(distance) => {
+                    h.add_fuzzy(&w.text, distance);
+                }
+                None => {
+                    h.add_words(&w.text, w.exact || all_exact);
+                }
+            },
             ast::Node::Phrase(p) => {
                 h.add_words(&p.text, p.exact || all_exact);
             }
@@ -287,7 +292,7 @@ pub fn highlight_for(node: &ast::Node, all_exact: bool) -> snippet::Highlight {
                 }
             }
             ast::Node::Boost(inner, _) => walk(inner, all_exact, h),
-            ast::Node::Word(_) | ast::Node::Not(_) | ast::Node::Filter(_) => {}
+            ast::Node::Not(_) | ast::Node::Filter(_) => {}
         }
     }
     let mut h = snippet::Highlight::default();

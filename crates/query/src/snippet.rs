@@ -72,6 +72,9 @@ pub struct Highlight {
     stemmed: HashSet<String>,
     exact: HashSet<String>,
     prefixes: Vec<String>,
+    /// Fuzzy words (`neglect~1`): the word as the exact analyzer gives it, and the edit
+    /// distance, as the search counts it (a transposition is one edit).
+    fuzzy: Vec<(String, u8)>,
 }
 
 impl Highlight {
@@ -92,6 +95,7 @@ impl Highlight {
             stemmed: stemmed.into_iter().map(Into::into).collect(),
             exact: exact.into_iter().map(Into::into).collect(),
             prefixes: Vec::new(),
+            fuzzy: Vec::new(),
         };
         for prefix in prefixes {
             highlight.add_prefix_term(prefix.into());
@@ -121,6 +125,17 @@ impl Highlight {
         self
     }
 
+    /// Adds a fuzzy word as typed in a query (`negelct` of `negelct~1`) with its edit distance
+    /// (at most 2, as the search takes it), analysed with the exact analyzer.
+    pub fn add_fuzzy(&mut self, text: &str, distance: u8) -> &mut Self {
+        for token in Analysers::default().exact(text) {
+            if !token.text.is_empty() {
+                self.fuzzy.push((token.text, distance.min(2)));
+            }
+        }
+        self
+    }
+
     fn add_prefix_term(&mut self, prefix: String) {
         if !prefix.is_empty() && !self.prefixes.contains(&prefix) {
             self.prefixes.push(prefix);
@@ -129,7 +144,10 @@ impl Highlight {
 
     /// Whether there is nothing to mark.
     pub fn is_empty(&self) -> bool {
-        self.stemmed.is_empty() && self.exact.is_empty() && self.prefixes.is_empty()
+        self.stemmed.is_empty()
+            && self.exact.is_empty()
+            && self.prefixes.is_empty()
+            && self.fuzzy.is_empty()
     }
 
     /// The byte ranges of the words of `text` to mark, in text order (see the module
@@ -144,13 +162,49 @@ impl Highlight {
                 || self.stemmed.contains(&word.stem)
                 || self.prefixes.iter().any(|p| {
                     word.exact.starts_with(p.as_str()) || word.stem.starts_with(p.as_str())
-                });
+                })
+                || self
+                    .fuzzy
+                    .iter()
+                    .any(|(w, d)| within_edits(&word.exact, w, usize::from(*d)));
             if hit {
                 out.push(word.from..word.to);
             }
         }
         out
     }
+}
+
+/// Whether `a` becomes `b` in at most `max` edits: insertions, deletions, substitutions and
+/// transpositions of neighbours (optimal string alignment, as the fuzzy search counts them).
+fn within_edits(a: &str, b: &str, max: usize) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if a.len().abs_diff(b.len()) > max {
+        return false;
+    }
+    // Three rows of the distance table: two back (for transpositions), one back, this one.
+    let mut two_back = vec![0usize; b.len() + 1];
+    let mut one_back: Vec<usize> = (0..=b.len()).collect();
+    let mut row = vec![0usize; b.len() + 1];
+    for i in 1..=a.len() {
+        row[0] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut d = (one_back[j] + 1)
+                .min(row[j - 1] + 1)
+                .min(one_back[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(two_back[j - 2] + 1);
+            }
+            row[j] = d;
+        }
+        if row.iter().all(|&d| d > max) {
+            return false;
+        }
+        std::mem::swap(&mut two_back, &mut one_back);
+        std::mem::swap(&mut one_back, &mut row);
+    }
+    one_back[b.len()] <= max
 }
 
 /// A window of a paragraph with the matches in it marked.
@@ -477,6 +531,20 @@ fn escape_terminal(text: &str, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fuzzy_words_mark_what_the_search_matched() {
+        let mut h = Highlight::default();
+        h.add_fuzzy("Negelct", 1);
+        let text = "Neglect is seen; neglected children; negelct typed; nglct too far.";
+        let marked: Vec<&str> = h.matches(text).into_iter().map(|r| &text[r]).collect();
+        assert_eq!(marked, ["Neglect", "negelct"]);
+        assert!(within_edits("neglect", "neglet", 1));
+        assert!(within_edits("neglect", "nelgect", 1));
+        assert!(!within_edits("neglect", "nglct", 1));
+        assert!(within_edits("neglect", "nglct", 2));
+        assert!(within_edits("", "ab", 2) && !within_edits("", "abc", 2));
+    }
 
     /// Renders the fragments with marks in brackets.
     fn marked(text: &str, highlight: &Highlight, max_chars: usize, max_fragments: usize) -> String {
