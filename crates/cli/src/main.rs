@@ -742,34 +742,34 @@ fn run_trend(
             if std::io::stdout().is_terminal() {
                 write!(out, "{}", analysis::render_bars(&trend))?;
             }
+            // The first column fits the split values ("  requires-improvement").
+            let w = trend
+                .years
+                .iter()
+                .flat_map(|y| y.split.iter().map(|s| s.value.chars().count() + 2))
+                .max()
+                .unwrap_or(0)
+                .max(6);
             writeln!(
                 out,
-                "{:<6} {:>10} {:>8} {:>10} {:>9}",
+                "{:<w$} {:>10} {:>8} {:>10} {:>9}",
                 "year", "paragraphs", "reports", "indexed", "per 1,000"
             )?;
-            for y in &trend.years {
-                let year = y.year.map(|v| v.to_string()).unwrap_or_else(|| "-".into());
-                let c = &y.counts;
+            let mut row = |label: &str, c: &analysis::TrendCounts| {
                 writeln!(
                     out,
-                    "{year:<6} {:>10} {:>8} {:>10} {:>9.2}",
+                    "{label:<w$} {:>10} {:>8} {:>10} {:>9.2}",
                     c.paragraphs, c.reports, c.indexed_paragraphs, c.per_1000
-                )?;
+                )
+            };
+            for y in &trend.years {
+                let year = y.year.map(|v| v.to_string()).unwrap_or_else(|| "-".into());
+                row(&year, &y.counts)?;
                 for s in y.split.iter().filter(|s| s.counts.paragraphs > 0) {
-                    let c = &s.counts;
-                    writeln!(
-                        out,
-                        "  {:<22} {:>6} {:>8} {:>10} {:>9.2}",
-                        s.value, c.paragraphs, c.reports, c.indexed_paragraphs, c.per_1000
-                    )?;
+                    row(&format!("  {}", s.value), &s.counts)?;
                 }
             }
-            let c = &trend.total;
-            writeln!(
-                out,
-                "{:<6} {:>10} {:>8} {:>10} {:>9.2}",
-                "all", c.paragraphs, c.reports, c.indexed_paragraphs, c.per_1000
-            )?;
+            row("all", &trend.total)?;
         }
     }
     Ok(exit_for(trend.total.paragraphs))

@@ -845,6 +845,29 @@ fn kwic_trend_and_compare() {
     assert_eq!(count(2013), Some((Some(4), Some(1))));
     assert_eq!(count(2011), Some((Some(0), Some(0))));
 
+    // The table's split rows line up with the year rows' columns.
+    let table = stdout(&run(
+        cwd,
+        &["trend", "children", "--split", "grade", "--index", "idx"],
+    ));
+    let rows: Vec<&str> = table
+        .lines()
+        .skip_while(|l| !l.starts_with("year"))
+        .collect();
+    let header = rows.first().expect("header");
+    let ends: Vec<usize> = ["paragraphs", "reports", "indexed", "per 1,000"]
+        .iter()
+        .map(|h| header.find(h).expect("heading") + h.len() - 1)
+        .collect();
+    assert!(rows.iter().any(|r| r.starts_with("  ")), "{table}");
+    for row in &rows[1..] {
+        assert_eq!(row.len(), header.len(), "{table}");
+        // Each number ends where its heading does.
+        for &end in &ends {
+            assert_ne!(row.as_bytes()[end], b' ', "{row:?} in\n{table}");
+        }
+    }
+
     let compare = json(&run(
         cwd,
         &[

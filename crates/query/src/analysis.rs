@@ -774,54 +774,76 @@ impl SegmentCollector for TrendSegment {
     }
 }
 
+/// Fewer reports than this indexed in a year (or a year's value) make its rate rest on too
+/// little text to set the scale of a chart: one paragraph in the one report of a year is a rate
+/// of 37 per 1,000.
+pub const SMALL_BASE_REPORTS: u64 = 5;
+
 /// Width of the longest bar of [`render_bars`], in characters.
 pub const BAR_WIDTH: usize = 40;
 
-/// A text bar chart of a trend for a terminal: one row per year (and under it one per split
-/// value), the bar proportional to the rate per 1,000 paragraphs (the highest rate drawn
-/// [`BAR_WIDTH`] characters long, in eighths of a character), followed by the figures.
+/// The trend as text bars, one row per year (and per split value) and one for all years,
+/// scaled to the highest rate among the years and values resting on at least
+/// [`SMALL_BASE_REPORTS`] reports (among all of them when none does): a row from fewer is marked `*` (its bar cut at the full width), and a note under the
+/// chart says so.
 pub fn render_bars(trend: &Trend) -> String {
-    let max = trend
+    let rows: Vec<(String, &TrendCounts)> = trend
         .years
         .iter()
         .flat_map(|y| {
-            std::iter::once(y.counts.per_1000).chain(y.split.iter().map(|s| s.counts.per_1000))
+            let label = y
+                .year
+                .map_or_else(|| "unknown".to_string(), |y| y.to_string());
+            std::iter::once((label, &y.counts)).chain(
+                y.split
+                    .iter()
+                    .map(|s| (format!("  {}", s.value), &s.counts)),
+            )
         })
-        .fold(0.0_f64, f64::max);
-    let label_width = trend
-        .years
+        .chain(std::iter::once(("all".to_string(), &trend.total)))
+        .collect();
+    let small = |c: &TrendCounts| c.indexed_reports < SMALL_BASE_REPORTS;
+    // The years and their values set the scale; the total, an average of them, does not.
+    let highest = |pick: &dyn Fn(&TrendCounts) -> bool| {
+        rows[..rows.len() - 1]
+            .iter()
+            .filter(|(_, c)| pick(c))
+            .map(|(_, c)| c.per_1000)
+            .fold(0.0_f64, f64::max)
+    };
+    let max = match highest(&|c| !small(c)) {
+        m if m > 0.0 => m,
+        _ => highest(&|_| true),
+    };
+    let label_width = rows
         .iter()
-        .flat_map(|y| y.split.iter().map(|s| s.value.chars().count() + 2))
+        .map(|(label, _)| label.chars().count())
         .chain(std::iter::once(7))
         .max()
         .unwrap_or(7);
     let mut out = String::new();
-    let mut row = |label: String, counts: &TrendCounts| {
+    for (label, counts) in &rows {
         let _ = writeln!(
             out,
-            "{label:<label_width$} {bar:<BAR_WIDTH$} {rate:>7.2} per 1,000  ({p} of {i} paragraphs; {r} of {ir} reports)",
+            "{label:<label_width$} {bar:<BAR_WIDTH$} {rate:>7.2}{mark} per 1,000  ({p} of {i} paragraphs; {r} of {ir} reports)",
             bar = bar(counts.per_1000, max),
             rate = counts.per_1000,
+            mark = if small(counts) { "*" } else { " " },
             p = counts.paragraphs,
             i = counts.indexed_paragraphs,
             r = counts.reports,
             ir = counts.indexed_reports,
         );
-    };
-    for year in &trend.years {
-        let label = year
-            .year
-            .map_or_else(|| "unknown".to_string(), |y| y.to_string());
-        row(label, &year.counts);
-        for split in &year.split {
-            row(format!("  {}", split.value), &split.counts);
-        }
     }
-    row("all".to_string(), &trend.total);
+    if rows.iter().any(|(_, c)| small(c)) {
+        let _ = writeln!(
+            out,
+            "* fewer than {SMALL_BASE_REPORTS} reports indexed: a rate from so little text says little, and does not set the bars' scale"
+        );
+    }
     out
 }
 
-/// A bar of `value` against `max`, in eighths of a character.
 fn bar(value: f64, max: f64) -> String {
     const PARTS: [char; 8] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
     if max <= 0.0 || value <= 0.0 || !value.is_finite() {

@@ -461,17 +461,40 @@ fn trend_filters_narrow_the_denominator_and_splits_add_up() {
     let order: Vec<&str> = y2013.split.iter().map(|v| v.value.as_str()).collect();
     assert_eq!(order, ["good", "requires-improvement", "ungraded"]);
 
-    // The chart: a row per year (and per value), the highest rate the longest bar.
+    // The chart: a row per year (and per value), the highest rate the longest bar. Every year
+    // of the samples rests on one report: each is marked, and a note says why.
     let chart = analysis::render_bars(&plain);
     let rows: Vec<&str> = chart.lines().collect();
-    assert_eq!(rows.len(), 5, "{chart}");
+    assert_eq!(rows.len(), 6, "{chart}");
     assert!(rows[0].starts_with("2007"), "{chart}");
     assert!(rows[4].starts_with("all"), "{chart}");
+    assert!(
+        rows[5].starts_with("* fewer than 5 reports indexed"),
+        "{chart}"
+    );
     let bar = |row: &str| row.chars().filter(|c| *c == '█').count();
     assert_eq!(bar(rows[1]), analysis::BAR_WIDTH, "{chart}"); // 2009: 1 in 27
+    assert!(rows[1].contains("37.04* per 1,000"), "{chart}");
     assert_eq!(bar(rows[0]), 0);
     assert!(bar(rows[3]) > 0 && bar(rows[3]) < analysis::BAR_WIDTH);
     assert!(rows[3].contains("(4 of"), "{chart}");
+
+    // Over the whole corpus, a year of one report does not set the scale: the longest bar is
+    // a year of many reports.
+    let whole_trend =
+        analysis::trend(whole(), &SearchRequest::default(), &word("neglect"), None).expect("trend");
+    let chart = analysis::render_bars(&whole_trend);
+    let longest = chart
+        .lines()
+        .filter(|row| bar(row) == analysis::BAR_WIDTH)
+        .collect::<Vec<_>>();
+    assert!(!longest.is_empty(), "{chart}");
+    let y2009 = chart.lines().find(|r| r.starts_with("2009")).expect("2009");
+    assert!(y2009.contains("* per 1,000"), "{chart}");
+    assert!(
+        longest.iter().any(|row| !row.contains("* per 1,000")),
+        "the scale comes from a year of many reports: {chart}"
+    );
     let json = serde_json::to_value(&split).expect("json");
     assert_eq!(json["split_by"], "grade");
     assert!(json["years"][0]["indexed_paragraphs"].is_u64());
