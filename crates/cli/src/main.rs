@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use ofsearch_indexer::{index_paths, IndexOptions, Summary};
 use ofsearch_query::analysis::{self, CompareBy, KwicSort, Split};
@@ -85,8 +85,11 @@ enum Command {
         #[arg(long, value_enum, default_value_t = NamesFormat::Table)]
         format: NamesFormat,
     },
-    /// List the indexed reports with their metadata and judgements
+    /// List the indexed reports: year, authority, type and edition, overall grade, paragraphs
+    /// and source (JSON: every date and judgement too), narrowed by the search filters
     Reports {
+        #[command(flatten)]
+        filters: FilterArgs,
         #[arg(long, value_enum, default_value_t = ReportsFormat::Table)]
         format: ReportsFormat,
     },
@@ -227,13 +230,33 @@ enum CompareByArg {
 }
 
 /// The query and its filters, shared by the commands that search.
-#[derive(clap::Args)]
+#[derive(Args)]
 struct QueryArgs {
     /// Query: words (all must match), "phrases", "phrase"~3, leav*, neglect~1, AND OR NOT + -,
     /// (groups), field:value filters (authority: region: year: type: area: grade: kind:)
     #[arg(allow_hyphen_values = true)]
     query: String,
-    /// Only these authorities (name or ONS code; repeatable, values OR'ed)
+    #[command(flatten)]
+    filters: FilterArgs,
+    /// Match words and phrases exactly (no stemming)
+    #[arg(long)]
+    exact: bool,
+    /// Include boilerplate paragraphs (excluded by default)
+    #[arg(long)]
+    include_boilerplate: bool,
+    /// Also search each phrase's period equivalents ("looked after children" / "children in care")
+    #[arg(long)]
+    expand: bool,
+    /// Read the query as plain text typed into a search box: stray operators are ignored
+    #[arg(long)]
+    lenient: bool,
+}
+
+/// The filters every listing and search takes (each repeatable: values of one flag OR'ed,
+/// different flags AND'ed).
+#[derive(Args)]
+struct FilterArgs {
+    /// Only these authorities (any of their names, or a code; `ofsearch names` lists them)
     #[arg(long, value_name = "NAME")]
     authority: Vec<String>,
     /// Only these regions (repeatable)
@@ -254,33 +277,27 @@ struct QueryArgs {
     /// Only these paragraph kinds: judgement, summary, context, recommendations, ...
     #[arg(long, value_name = "KIND")]
     kind: Vec<String>,
-    /// Match words and phrases exactly (no stemming)
-    #[arg(long)]
-    exact: bool,
-    /// Include boilerplate paragraphs (excluded by default)
-    #[arg(long)]
-    include_boilerplate: bool,
-    /// Also search each phrase's period equivalents ("looked after children" / "children in care")
-    #[arg(long)]
-    expand: bool,
-    /// Read the query as plain text typed into a search box: stray operators are ignored
-    #[arg(long)]
-    lenient: bool,
+}
+
+impl FilterArgs {
+    fn filters(&self) -> Filters {
+        Filters {
+            authority: self.authority.clone(),
+            region: self.region.clone(),
+            year: self.year.clone(),
+            report_type: self.report_type.clone(),
+            area: self.area.clone(),
+            grade: self.grade.clone(),
+            kind: self.kind.clone(),
+        }
+    }
 }
 
 impl QueryArgs {
     fn request(&self) -> SearchRequest {
         SearchRequest {
             query: self.query.clone(),
-            filters: Filters {
-                authority: self.authority.clone(),
-                region: self.region.clone(),
-                year: self.year.clone(),
-                report_type: self.report_type.clone(),
-                area: self.area.clone(),
-                grade: self.grade.clone(),
-                kind: self.kind.clone(),
-            },
+            filters: self.filters.filters(),
             exact: self.exact,
             include_boilerplate: self.include_boilerplate,
             expand: self.expand,
@@ -434,9 +451,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Reports { format } => {
+        Command::Reports { filters, format } => {
             let searcher = open(&index_dir)?;
-            let reports = searcher.reports()?;
+            let reports = searcher.reports_where(&filters.filters())?;
             let mut out = std::io::stdout().lock();
             match format {
                 ReportsFormat::Json => {
@@ -1122,50 +1139,83 @@ fn print_names(out: &mut dyn Write, names: &ofsearch_query::Names) -> Result<()>
     Ok(())
 }
 
+/// `ofsearch reports` as a table: one line per report, its source last (every date and
+/// judgement are in `--format json`).
 fn print_reports(out: &mut dyn Write, reports: &[serde_json::Value]) -> Result<()> {
     let s = |v: &serde_json::Value| match v {
         serde_json::Value::Null => "-".to_string(),
         serde_json::Value::String(s) => s.clone(),
         other => other.to_string(),
     };
-    writeln!(
-        out,
-        "{:<16} {:<26} {:<9} {:<28} {:<10} {:<10} {:<10} {:<4} {:<20} {:>5}  judgements",
+    let table = ofsearch_schema::authority::AuthorityTable::bundled();
+    let rows: Vec<[String; 8]> = reports
+        .iter()
+        .map(|r| {
+            let name = s(&r["authority"]);
+            let authority = table
+                .lookup(&name)
+                .filter(|a| a.name == name)
+                .map_or(name.clone(), |a| a.display_name().to_string());
+            let kind = match r["framework"].as_str() {
+                Some(edition) if edition != s(&r["report_type"]) => {
+                    format!("{} ({edition})", s(&r["report_type"]))
+                }
+                _ => s(&r["report_type"]),
+            };
+            [
+                s(&r["report_id"]),
+                s(&r["year"]),
+                s(&r["inspection_end"]),
+                authority,
+                kind,
+                s(&r["overall_grade"]),
+                s(&r["paragraphs"]),
+                s(&r["source"]),
+            ]
+        })
+        .collect();
+    let heading = [
         "report_id",
-        "authority",
-        "code",
-        "type",
-        "start",
-        "end",
-        "published",
         "year",
+        "ended",
+        "authority",
+        "type",
         "overall",
-        "paras"
-    )?;
-    for r in reports {
-        let judgements: Vec<String> = r["judgements"]
-            .as_array()
-            .map(|js| {
-                js.iter()
-                    .map(|j| format!("{}={}", s(&j["area_canonical"]), s(&j["grade"])))
-                    .collect()
-            })
-            .unwrap_or_default();
+        "paras",
+        "source",
+    ];
+    let width = |i: usize| {
+        rows.iter()
+            .map(|r| r[i].chars().count())
+            .chain(std::iter::once(heading[i].len()))
+            .max()
+            .unwrap_or(0)
+    };
+    let w: Vec<usize> = (0..7).map(width).collect();
+    let line = |out: &mut dyn Write, r: [&str; 8]| {
         writeln!(
             out,
-            "{:<16} {:<26} {:<9} {:<28} {:<10} {:<10} {:<10} {:<4} {:<20} {:>5}  {}",
-            s(&r["report_id"]),
-            s(&r["authority"]),
-            s(&r["authority_code"]),
-            s(&r["report_type"]),
-            s(&r["inspection_start"]),
-            s(&r["inspection_end"]),
-            s(&r["published"]),
-            s(&r["year"]),
-            s(&r["overall_grade"]),
-            s(&r["paragraphs"]),
-            judgements.join(", ")
-        )?;
+            "{:<w0$}  {:<w1$}  {:<w2$}  {:<w3$}  {:<w4$}  {:<w5$}  {:>w6$}  {}",
+            r[0],
+            r[1],
+            r[2],
+            r[3],
+            r[4],
+            r[5],
+            r[6],
+            r[7],
+            w0 = w[0],
+            w1 = w[1],
+            w2 = w[2],
+            w3 = w[3],
+            w4 = w[4],
+            w5 = w[5],
+            w6 = w[6],
+        )
+    };
+    line(out, heading)?;
+    for r in &rows {
+        line(out, std::array::from_fn(|i| r[i].as_str()))?;
     }
     writeln!(out, "{}", counted(reports.len() as u64, "report"))?;
     Ok(())

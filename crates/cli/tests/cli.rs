@@ -514,6 +514,44 @@ fn names_lists_authorities_regions_types_and_editions_with_counts() {
     }
 }
 
+#[test]
+fn reports_lists_one_short_line_per_report_with_its_source_and_takes_filters() {
+    let dir = workdir();
+    let cwd = dir.path();
+    index(cwd);
+    let out = run(cwd, &["reports", "--index", "idx"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let table = stdout(&out);
+    let lines: Vec<&str> = table.lines().collect();
+    assert!(lines[0].starts_with("report_id "), "{table}");
+    assert!(lines[0].ends_with("source"), "{table}");
+    assert_eq!(lines.last(), Some(&"3 reports"));
+    for line in &lines[1..lines.len() - 1] {
+        assert!(line.contains(" in/"), "{line}");
+        assert!(
+            line.chars().count() <= 140,
+            "{} columns: {line}",
+            line.chars().count()
+        );
+    }
+    let listed = |args: &[&str]| {
+        let mut all = vec!["reports", "--index", "idx", "--format", "json"];
+        all.extend_from_slice(args);
+        json(&run(cwd, &all)).as_array().map(Vec::len)
+    };
+    assert_eq!(
+        listed(&["--authority", "Hartlepool Borough Council"]),
+        Some(3)
+    );
+    assert_eq!(listed(&["--year", "2013"]), Some(1));
+    assert_eq!(listed(&["--year", "2010-", "--type", "sif"]), Some(1));
+    let err = one_line_error(&run(
+        cwd,
+        &["reports", "--index", "idx", "--authority", "Hartlepol"],
+    ));
+    assert!(err.contains("did you mean Hartlepool"), "{err}");
+}
+
 fn assert_keys(value: &Value, keys: &[&str]) {
     let object = value.as_object().expect("JSON object");
     for key in keys {

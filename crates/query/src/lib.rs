@@ -1120,6 +1120,42 @@ impl Searcher {
         self.guarded(|| self.reports_unguarded())
     }
 
+    /// The reports with a paragraph that passes `filters` (boilerplate included), as
+    /// [`Searcher::reports`] lists them: the filters take the names and values a search's do
+    /// (an authority by any of its names, `2018-` for the years since 2018), with the same
+    /// errors.
+    pub fn reports_where(&self, filters: &Filters) -> Result<Vec<serde_json::Value>, QueryError> {
+        let reports = self.reports()?;
+        if filters
+            .by_field()
+            .iter()
+            .all(|(_, values)| values.is_empty())
+        {
+            return Ok(reports);
+        }
+        let request = SearchRequest {
+            filters: filters.clone(),
+            include_boilerplate: true,
+            limit: 0,
+            ..SearchRequest::default()
+        };
+        let compiled = self.compile(&request, &ast::Node::All(Vec::new()))?;
+        let (_, matched) = self.guarded(|| {
+            Ok(self
+                .searcher
+                .search(&compiled.query.first_phase(), &search::MatchCollector)?)
+        })?;
+        Ok(reports
+            .into_iter()
+            .filter(|r| {
+                r["report_id"]
+                    .as_str()
+                    .and_then(|id| u64::from_str_radix(id, 16).ok())
+                    .is_some_and(|key| matched.contains_key(&key))
+            })
+            .collect())
+    }
+
     /// [`Searcher::reports`], unguarded.
     fn reports_unguarded(&self) -> Result<Vec<serde_json::Value>, QueryError> {
         let f = &self.fields;

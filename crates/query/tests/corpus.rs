@@ -226,6 +226,42 @@ fn names_lists_what_filters_can_name_with_report_counts() {
 }
 
 #[test]
+fn reports_are_listed_by_the_same_filters_and_names_as_searches() {
+    let all = searcher().reports().expect("reports");
+    let listed = |pairs: &[(FilterField, &str)]| {
+        let mut filters = Filters::default();
+        for (field, value) in pairs {
+            filters.push(*field, *value);
+        }
+        searcher().reports_where(&filters)
+    };
+    assert_eq!(listed(&[]).expect("all").len(), all.len());
+    let bristol = listed(&[(FilterField::Authority, "Bristol")]).expect("Bristol");
+    assert!(!bristol.is_empty());
+    assert!(bristol.iter().all(|r| r["authority"] == "Bristol, City of"));
+    let north_east_recent = listed(&[
+        (FilterField::Region, "north east"),
+        (FilterField::Year, "2020-"),
+        (FilterField::Type, "ilacs"),
+    ])
+    .expect("filtered");
+    let expected = all
+        .iter()
+        .filter(|r| {
+            r["region"] == "North East"
+                && r["report_type"] == "ilacs"
+                && r["year"].as_u64().is_some_and(|y| y >= 2020)
+        })
+        .count();
+    assert!(expected > 0);
+    assert_eq!(north_east_recent.len(), expected);
+    match listed(&[(FilterField::Authority, "Bristle")]) {
+        Err(QueryError::Filter(message)) => assert!(message.contains("Bristol"), "{message}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
 fn year_ranges_and_filters_in_the_query() {
     let range = Node::All(vec![
         word("neglect"),

@@ -149,10 +149,17 @@ async fn reports(
     RawQuery(query): RawQuery,
 ) -> Result<Json<ReportList>, ApiError> {
     let params = Params::parse(query.as_deref(), &[params::REPORTS])?;
-    let filter = crate::reports::ReportFilter::new(&params)?;
+    // The search's filters, names and errors: an authority by any of its names, open years.
+    let filters = ofsearch_query::Filters {
+        authority: params.all("authority"),
+        region: params.all("region"),
+        year: params.all("year"),
+        report_type: params.all("type"),
+        ..ofsearch_query::Filters::default()
+    };
     let reports = state
         .live
-        .run(move |searcher| filter.apply(searcher.reports()?))
+        .run(move |searcher| Ok(searcher.reports_where(&filters)?))
         .await?;
     Ok(Json(ReportList {
         total: reports.len(),

@@ -15,7 +15,6 @@ pub mod live;
 mod openapi;
 mod page;
 mod params;
-mod reports;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -150,9 +150,12 @@ pub const EXPORT: &[Param] = &[
 
 /// `GET /reports`'s parameters.
 pub const REPORTS: &[Param] = &[
-    many("authority", "Only these authorities (name or ONS code)"),
+    many(
+        "authority",
+        "Only these authorities (any of their names, or a code: see /api/v1/names)",
+    ),
     many("region", "Only these regions of England"),
-    many("year", "Only these years: 2013 or 2009-2013"),
+    many("year", "Only these years: 2013, 2009-2013, 2018- or -2012"),
     many("type", "Only these report types"),
 ];
 

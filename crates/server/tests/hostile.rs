@@ -708,7 +708,12 @@ fn an_export_that_fails_part_way_is_cut_short_on_the_wire() {
         let path = format!("/api/v1/export?q=care&format={format}");
         let request =
             format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
-        let answer = server.exchange(request.as_bytes()).expect("an answer");
+        // Cut short before even the status line left (headers still buffered when the body
+        // failed and the connection was dropped) is cut short too: nothing looks whole.
+        let Some(answer) = server.exchange(request.as_bytes()) else {
+            assert_alive(&server);
+            continue;
+        };
         if answer.status == 200 {
             assert!(
                 !answer.complete,
