@@ -92,6 +92,22 @@ pub struct Parsed {
     pub paragraphs: Vec<Paragraph>,
 }
 
+/// A table row of column headings only ("Key judgement | Judgement grade"): it says nothing
+/// of its own.
+fn is_header_row(kind: &BlockKind, text: &str) -> bool {
+    const HEADINGS: &[&str] = &[
+        "key judgement",
+        "judgement grade",
+        "judgement",
+        "grade",
+        "area",
+    ];
+    let mut cells = text.split(" | ").map(|c| c.trim().to_lowercase());
+    *kind == BlockKind::Table
+        && text.contains(" | ")
+        && cells.all(|c| HEADINGS.contains(&c.as_str()))
+}
+
 /// Stable 64-bit FNV-1a hash of bytes, as 16 hex digits.
 pub fn content_id(bytes: &[u8]) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
@@ -374,7 +390,7 @@ pub fn parse(text: &str, source: &str, bytes: &[u8], authorities: &AuthorityTabl
         if block.kind == BlockKind::Footnote {
             kind = Kind::Other;
         }
-        if BOILERPLATE.is_match(&block.text) {
+        if BOILERPLATE.is_match(&block.text) || is_header_row(&block.kind, &block.text) {
             kind = Kind::Boilerplate;
         }
         if kind == Kind::Boilerplate {
