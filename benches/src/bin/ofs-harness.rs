@@ -148,6 +148,7 @@ fn request(spec: &QuerySpec) -> anyhow::Result<SearchRequest> {
         area: f.area.clone(),
         grade: f.grade.clone(),
         kind: f.kind.clone(),
+        edition: Vec::new(),
     };
     Ok(SearchRequest {
         query: parts.join(" "),

@@ -268,6 +268,9 @@ struct FilterArgs {
     /// Only these report types: sif, ilacs, jar, ... (repeatable)
     #[arg(long = "type", value_name = "TYPE")]
     report_type: Vec<String>,
+    /// Only these framework editions: ilacs-2023, sif+lscb, ... (`ofsearch names` lists them)
+    #[arg(long, value_name = "EDITION")]
+    edition: Vec<String>,
     /// Only these canonical areas: care-leavers, help-and-protection, ... (repeatable)
     #[arg(long, value_name = "AREA")]
     area: Vec<String>,
@@ -289,6 +292,7 @@ impl FilterArgs {
             area: self.area.clone(),
             grade: self.grade.clone(),
             kind: self.kind.clone(),
+            edition: self.edition.clone(),
         }
     }
 }

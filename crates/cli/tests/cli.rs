@@ -545,6 +545,7 @@ fn reports_lists_one_short_line_per_report_with_its_source_and_takes_filters() {
     );
     assert_eq!(listed(&["--year", "2013"]), Some(1));
     assert_eq!(listed(&["--year", "2010-", "--type", "sif"]), Some(1));
+    assert_eq!(listed(&["--edition", "sif+lscb"]), Some(1));
     let err = one_line_error(&run(
         cwd,
         &["reports", "--index", "idx", "--authority", "Hartlepol"],

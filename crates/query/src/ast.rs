@@ -70,10 +70,24 @@ pub enum FilterField {
     Grade,
     /// `kind:` a paragraph kind name (`judgement`, ...).
     Kind,
+    /// `edition:` a framework edition (`ilacs-2023`, `sif+lscb`): not a facet.
+    Edition,
 }
 
 impl FilterField {
-    /// Every filter field, in the order facets are listed.
+    /// Every filter field a query or flag can name: the facets, then the edition.
+    pub const NAMED: [FilterField; 8] = [
+        FilterField::Authority,
+        FilterField::Region,
+        FilterField::Year,
+        FilterField::Type,
+        FilterField::Area,
+        FilterField::Grade,
+        FilterField::Kind,
+        FilterField::Edition,
+    ];
+
+    /// Every facet field, in the order facets are listed.
     pub const ALL: [FilterField; 7] = [
         FilterField::Authority,
         FilterField::Region,
@@ -94,12 +108,13 @@ impl FilterField {
             FilterField::Area => "area",
             FilterField::Grade => "grade",
             FilterField::Kind => "kind",
+            FilterField::Edition => "edition",
         }
     }
 
     /// The field a query names (`authority`, `type`, ...), case-insensitive.
     pub fn from_name(name: &str) -> Option<FilterField> {
-        FilterField::ALL
+        FilterField::NAMED
             .into_iter()
             .find(|f| f.as_str().eq_ignore_ascii_case(name))
     }

@@ -409,7 +409,47 @@ fn read_names(searcher: &tantivy::Searcher, f: &Fields) -> Result<search::Names,
         authorities: read(f.authority)?,
         codes: read(f.authority_code)?,
         regions: read(f.region)?,
+        editions: read_editions(searcher, f)?,
     })
+}
+
+/// Each framework edition the report records name, with the ids of its reports (read from the
+/// report records' fast columns, once per commit).
+fn read_editions(
+    searcher: &tantivy::Searcher,
+    f: &Fields,
+) -> Result<std::collections::BTreeMap<String, Vec<String>>, QueryError> {
+    let records = TermQuery::new(
+        Term::from_field_text(f.record, RECORD_REPORT),
+        IndexRecordOption::Basic,
+    );
+    let found = searcher.search(&records, &tantivy::collector::DocSetCollector)?;
+    let mut editions: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    let mut columns = HashMap::new();
+    for address in found {
+        let segment = address.segment_ord;
+        let entry = columns.entry(segment).or_insert_with(|| {
+            let fast = searcher.segment_reader(segment).fast_fields();
+            (
+                fast.str("edition").ok().flatten(),
+                fast.str("report_id").ok().flatten(),
+            )
+        });
+        let (Some(edition), Some(id)) = (&entry.0, &entry.1) else {
+            continue;
+        };
+        let text = |column: &tantivy::columnar::StrColumn| -> Option<String> {
+            let ord = column.term_ords(address.doc_id).next()?;
+            let mut out = String::new();
+            column.ord_to_str(ord, &mut out).ok()?.then_some(out)
+        };
+        if let (Some(e), Some(id)) = (text(edition), text(id)) {
+            if !e.is_empty() {
+                editions.entry(e).or_default().push(id);
+            }
+        }
+    }
+    Ok(editions)
 }
 
 /// An open index, at one commit: every answer a `Searcher` gives reads the same commit, however

@@ -14,7 +14,7 @@ use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::StrColumn;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, Occur,
-    PhraseQuery, Query, RangeQuery, RegexQuery, TermQuery,
+    PhraseQuery, Query, RangeQuery, RegexQuery, TermQuery, TermSetQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
@@ -57,11 +57,14 @@ pub struct Filters {
     pub grade: Vec<String>,
     /// Paragraph kinds (`judgement`, ...).
     pub kind: Vec<String>,
+    /// Framework editions (`ilacs-2023`, `sif+lscb`, ...).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub edition: Vec<String>,
 }
 
 impl Filters {
-    /// Each field with its values, in facet order.
-    pub fn by_field(&self) -> [(FilterField, &[String]); 7] {
+    /// Each field with its values, in facet order, the edition last.
+    pub fn by_field(&self) -> [(FilterField, &[String]); 8] {
         [
             (FilterField::Authority, &self.authority),
             (FilterField::Region, &self.region),
@@ -70,6 +73,7 @@ impl Filters {
             (FilterField::Area, &self.area),
             (FilterField::Grade, &self.grade),
             (FilterField::Kind, &self.kind),
+            (FilterField::Edition, &self.edition),
         ]
     }
 
@@ -83,6 +87,7 @@ impl Filters {
             FilterField::Area => &mut self.area,
             FilterField::Grade => &mut self.grade,
             FilterField::Kind => &mut self.kind,
+            FilterField::Edition => &mut self.edition,
         };
         list.push(value.into());
     }
@@ -96,6 +101,9 @@ pub(crate) struct Names {
     pub authorities: Vec<String>,
     pub codes: Vec<String>,
     pub regions: Vec<String>,
+    /// Each framework edition the report records name, with its reports' ids: an edition is
+    /// filtered as the set of its reports (paragraphs do not repeat it).
+    pub editions: BTreeMap<String, Vec<String>>,
 }
 
 impl Names {
@@ -415,6 +423,19 @@ impl Compiler<'_> {
             FilterField::Area => term(f.area_canonical, vocabulary::<Area>(value)?.as_str()),
             FilterField::Grade => term(f.grade, vocabulary::<Grade>(value)?.as_str()),
             FilterField::Kind => term(f.kind, vocabulary::<Kind>(value)?.as_str()),
+            FilterField::Edition => {
+                let wanted = value.trim().to_lowercase();
+                let Some((_, ids)) = self.names.editions.iter().find(|(e, _)| **e == wanted) else {
+                    let known: Vec<&str> = self.names.editions.keys().map(String::as_str).collect();
+                    return Err(QueryError::Filter(format!(
+                        "edition '{value}' is not in the index (one of: {})",
+                        known.join(", ")
+                    )));
+                };
+                Box::new(TermSetQuery::new(
+                    ids.iter().map(|id| Term::from_field_text(f.report_id, id)),
+                ))
+            }
         })
     }
 

@@ -262,6 +262,53 @@ fn reports_are_listed_by_the_same_filters_and_names_as_searches() {
 }
 
 #[test]
+fn editions_filter_searches_and_report_lists() {
+    let all = searcher().reports().expect("reports");
+    let of_edition = |edition: &str| {
+        all.iter()
+            .filter(|r| r["framework"] == edition)
+            .filter_map(|r| r["report_id"].as_str())
+            .map(String::from)
+            .collect::<std::collections::BTreeSet<_>>()
+    };
+    let ilacs_2023 = of_edition("ilacs-2023");
+    assert!(!ilacs_2023.is_empty());
+    let mut filters = Filters::default();
+    filters.push(FilterField::Edition, "ILACS-2023");
+    let listed: std::collections::BTreeSet<String> = searcher()
+        .reports_where(&filters)
+        .expect("listed")
+        .iter()
+        .filter_map(|r| r["report_id"].as_str().map(String::from))
+        .collect();
+    assert_eq!(listed, ilacs_2023);
+    // In a search, as a flag and in the query, every hit is of that edition.
+    let flagged = run(&word("neglect"), filters);
+    assert!(flagged.total > 0);
+    assert!(flagged
+        .hits
+        .iter()
+        .all(|h| ilacs_2023.contains(&h.report_id)));
+    let request = SearchRequest {
+        query: "neglect edition:ilacs-2023".into(),
+        ..SearchRequest::default()
+    };
+    assert_eq!(
+        searcher().search_request(&request).expect("search").total,
+        flagged.total
+    );
+    // An edition the index does not hold says which it does.
+    let mut unknown = Filters::default();
+    unknown.push(FilterField::Edition, "ilacs-1999");
+    match searcher().reports_where(&unknown) {
+        Err(QueryError::Filter(message)) => {
+            assert!(message.contains("ilacs-2018"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
 fn year_ranges_and_filters_in_the_query() {
     let range = Node::All(vec![
         word("neglect"),

@@ -155,6 +155,7 @@ async fn reports(
         region: params.all("region"),
         year: params.all("year"),
         report_type: params.all("type"),
+        edition: params.all("edition"),
         ..ofsearch_query::Filters::default()
     };
     let reports = state

@@ -61,10 +61,11 @@ const fn many(name: &'static str, doc: &'static str) -> Param {
 pub const QUERY: &[Param] = &[
     // Required: an empty query is refused (with its column), as the library refuses it.
     Param { required: true, ..p("q", Shape::Text, "The query, in the query language (README): words, \"phrases\", AND OR NOT, field:value filters") },
-    many("authority", "Only these authorities (name or ONS code)"),
+    many("authority", "Only these authorities (any of their names, or a code: see /api/v1/names)"),
     many("region", "Only these regions of England"),
-    many("year", "Only these years: 2013 or 2009-2013"),
+    many("year", "Only these years: 2013, 2009-2013, 2018- or -2012"),
     many("type", "Only these report types: sif, ilacs, jar, ..."),
+    many("edition", "Only these framework editions: ilacs-2023, sif+lscb, ... (see /api/v1/names)"),
     many("area", "Only these canonical areas: care-leavers, help-and-protection, ..."),
     many("grade", "Only these grades: outstanding, good, requires-improvement, inadequate, ungraded"),
     many("kind", "Only these paragraph kinds: judgement, summary, context, recommendations, ..."),
@@ -157,6 +158,10 @@ pub const REPORTS: &[Param] = &[
     many("region", "Only these regions of England"),
     many("year", "Only these years: 2013, 2009-2013, 2018- or -2012"),
     many("type", "Only these report types"),
+    many(
+        "edition",
+        "Only these framework editions: ilacs-2023, sif+lscb, ...",
+    ),
 ];
 
 /// `GET /reports/{id}`'s parameters.
@@ -314,6 +319,7 @@ impl Params {
                 area: self.all("area"),
                 grade: self.all("grade"),
                 kind: self.all("kind"),
+                edition: self.all("edition"),
             },
             exact: self.flag("exact")?,
             expand: self.flag("expand")?,

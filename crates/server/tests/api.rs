@@ -1542,6 +1542,10 @@ fn sample_values(param: &Value) -> Vec<String> {
             "authority" | "region" | "year" | "type" | "area" | "grade" | "kind" => {
                 vec![vocab(name)[0].clone()]
             }
+            "edition" => {
+                let names = fixture().searcher.names().expect("names");
+                vec![names.editions[0].value.clone()]
+            }
             other => panic!("no sample value for the parameter '{other}'"),
         },
     }
