@@ -389,6 +389,19 @@ fn lex(chars: &[char]) -> Result<Vec<Token>, SyntaxError> {
             c if c.is_alphanumeric() => {
                 let end = word_end(chars, i);
                 let word = collect(chars, i, end);
+                // `year:2018-` or `year:2009..2013`: a range written as the flag takes it would
+                // otherwise be read as one year (and a stray word).
+                let after_year = matches!(
+                    out.last(),
+                    Some(Token { tok: Tok::Field(Prefix::Filter(FilterField::Year)), end: e, .. })
+                        if *e == i
+                );
+                if after_year && matches!(chars.get(end), Some('.' | '-' | '\u{2013}')) {
+                    let stop = (end..chars.len())
+                        .find(|&k| chars[k].is_whitespace() || chars[k] == ')')
+                        .unwrap_or(chars.len());
+                    check_one(FilterField::Year, collect(chars, i, stop), i)?;
+                }
                 if chars.get(end) == Some(&':') {
                     if let Some(prefix) = Prefix::from_name(&word) {
                         out.push(Token {
@@ -1602,6 +1615,12 @@ mod tests {
             6,
             "`2018-2020` is not a year: a range is written `year:[2018 TO 2020]`",
         );
+        check_err(
+            "year:2018- care",
+            6,
+            "a range is written `year:[2018 TO *]`",
+        );
+        check_err("(year:2009..2013)", 7, "`year:[2009 TO 2013]`");
         check_err("year:\"2013 x\"", 7, "a year is a number");
         check("year:\" 2013 \"", "year:2013");
     }
