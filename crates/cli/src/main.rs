@@ -233,7 +233,7 @@ enum CompareByArg {
 #[derive(Args)]
 struct QueryArgs {
     /// Query: words (all must match), "phrases", "phrase"~3, leav*, neglect~1, AND OR NOT + -,
-    /// (groups), field:value filters (authority: region: year: type: area: grade: kind:)
+    /// (groups), field:value filters (authority: region: year: type: edition: area: grade: kind:)
     #[arg(allow_hyphen_values = true)]
     query: String,
     #[command(flatten)]

@@ -420,7 +420,7 @@ fn lex(chars: &[char]) -> Result<Vec<Token>, SyntaxError> {
                             i,
                             format!(
                                 "unknown field `{word}`: the fields are authority, region, \
-                                 year, type, area, grade, kind (and exact, text)"
+                                 year, type, edition, area, grade, kind (and exact, text)"
                             ),
                         ));
                     }
