@@ -838,6 +838,7 @@ pub fn documents(f: &Fields, parsed: &Parsed) -> Vec<TantivyDocument> {
         f.authority => authority,
         f.report_type => r.report_type.as_str(),
         f.edition => r.framework.as_deref().unwrap_or(""),
+        f.url => r.url.as_deref().unwrap_or(""),
         f.report_json => serde_json::to_string(r).unwrap_or_default(),
     );
     if let Some(year) = year {
@@ -862,7 +863,6 @@ pub fn documents(f: &Fields, parsed: &Parsed) -> Vec<TantivyDocument> {
         if let Some(page) = p.page {
             d.add_u64(f.page, u64::from(page));
         }
-        d.add_text(f.url, r.url.as_deref().unwrap_or(""));
         d.add_text(f.authority, authority);
         d.add_text(f.authority_code, r.authority_code.as_deref().unwrap_or(""));
         d.add_text(f.region, r.region.as_deref().unwrap_or(""));

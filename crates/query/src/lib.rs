@@ -409,47 +409,45 @@ fn read_names(searcher: &tantivy::Searcher, f: &Fields) -> Result<search::Names,
         authorities: read(f.authority)?,
         codes: read(f.authority_code)?,
         regions: read(f.region)?,
-        editions: read_editions(searcher, f)?,
+        ..read_report_records(searcher, f)?
     })
 }
 
-/// Each framework edition the report records name, with the ids of its reports (read from the
-/// report records' fast columns, once per commit).
-fn read_editions(
+/// What the report records say that paragraphs do not repeat: each framework edition with the
+/// ids of its reports, and each report's original address (read from the report records' fast
+/// columns, once per commit).
+fn read_report_records(
     searcher: &tantivy::Searcher,
     f: &Fields,
-) -> Result<std::collections::BTreeMap<String, Vec<String>>, QueryError> {
+) -> Result<search::Names, QueryError> {
     let records = TermQuery::new(
         Term::from_field_text(f.record, RECORD_REPORT),
         IndexRecordOption::Basic,
     );
     let found = searcher.search(&records, &tantivy::collector::DocSetCollector)?;
-    let mut editions: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    let mut names = search::Names::default();
     let mut columns = HashMap::new();
     for address in found {
         let segment = address.segment_ord;
-        let entry = columns.entry(segment).or_insert_with(|| {
+        let [id, edition, url] = columns.entry(segment).or_insert_with(|| {
             let fast = searcher.segment_reader(segment).fast_fields();
-            (
-                fast.str("edition").ok().flatten(),
-                fast.str("report_id").ok().flatten(),
-            )
+            ["report_id", "edition", "url"].map(|name| fast.str(name).ok().flatten())
         });
-        let (Some(edition), Some(id)) = (&entry.0, &entry.1) else {
-            continue;
-        };
-        let text = |column: &tantivy::columnar::StrColumn| -> Option<String> {
+        let text = |column: &Option<tantivy::columnar::StrColumn>| -> Option<String> {
+            let column = column.as_ref()?;
             let ord = column.term_ords(address.doc_id).next()?;
             let mut out = String::new();
             column.ord_to_str(ord, &mut out).ok()?.then_some(out)
         };
-        if let (Some(e), Some(id)) = (text(edition), text(id)) {
-            if !e.is_empty() {
-                editions.entry(e).or_default().push(id);
-            }
+        let Some(id) = text(id) else { continue };
+        if let Some(edition) = text(edition).filter(|e| !e.is_empty()) {
+            names.editions.entry(edition).or_default().push(id.clone());
+        }
+        if let Some(url) = text(url).filter(|u| !u.is_empty()) {
+            names.urls.insert(id, url);
         }
     }
-    Ok(editions)
+    Ok(names)
 }
 
 /// An open index, at one commit: every answer a `Searcher` gives reads the same commit, however
@@ -944,7 +942,7 @@ impl Searcher {
                 .map(|(_, address)| (0.0, address))
                 .collect(),
         };
-        let mut reader = HitReader::new(&self.fields, searcher);
+        let mut reader = HitReader::new(&self.fields, searcher, &self.names.urls);
         for (score, address) in &addresses {
             let mut hit = reader.hit(*address, *score)?;
             hit.snippet = snippet::to_html(&hit.fragments(&compiled.highlight));
@@ -1105,7 +1103,7 @@ impl Searcher {
         } else {
             None
         };
-        let mut reader = HitReader::new(&self.fields, searcher);
+        let mut reader = HitReader::new(&self.fields, searcher, &self.names.urls);
         let mut hits = Vec::with_capacity(page.len());
         for (i, (score, address, report_matches)) in page.into_iter().enumerate() {
             let mut hit = reader.hit(address, score)?;
@@ -1133,7 +1131,7 @@ impl Searcher {
         request: &SearchRequest,
         reports: &search::Reports,
     ) -> Vec<(f32, DocAddress, Option<u64>)> {
-        let mut reader = HitReader::new(&self.fields, searcher);
+        let mut reader = HitReader::new(&self.fields, searcher, &self.names.urls);
         let mut dated: Vec<(u64, search::ReportMatches, u64)> = reports
             .iter()
             .map(|(&id, m)| (id, *m, reader.number(m.best, "date").unwrap_or(0)))
@@ -1380,6 +1378,8 @@ struct HitReader<'a> {
     names: HashMap<(tantivy::SegmentOrdinal, &'static str, u64), String>,
     /// Number columns, opened once per segment (opening a column reads its block index).
     numbers: HashMap<(tantivy::SegmentOrdinal, &'static str), Option<Column<u64>>>,
+    /// The reports' original addresses, by report id (`search::Names::urls`).
+    urls: &'a HashMap<String, String>,
 }
 
 /// The keyword columns a hit shows.
@@ -1396,13 +1396,18 @@ const HIT_KEYWORDS: [&str; 9] = [
 ];
 
 impl<'a> HitReader<'a> {
-    fn new(fields: &'a Fields, searcher: &'a tantivy::Searcher) -> Self {
+    fn new(
+        fields: &'a Fields,
+        searcher: &'a tantivy::Searcher,
+        urls: &'a HashMap<String, String>,
+    ) -> Self {
         HitReader {
             fields,
             searcher,
             segments: HashMap::new(),
             names: HashMap::new(),
             numbers: HashMap::new(),
+            urls,
         }
     }
 
@@ -1465,7 +1470,7 @@ impl<'a> HitReader<'a> {
         let [report_id, authority, authority_code, region, report_type, inspection_end, area_canonical, grade, kind] =
             HIT_KEYWORDS.map(|name| self.keyword(address, name));
         let source = self.keyword(address, "source");
-        let url = self.keyword(address, "url");
+        let url = self.urls.get(&report_id).cloned();
         Ok(Hit {
             score,
             report_id,
@@ -1492,7 +1497,7 @@ impl<'a> HitReader<'a> {
                     .and_then(|v| v.as_u64())
                     .unwrap_or_default(),
             },
-            url: Some(url).filter(|u| !u.is_empty()),
+            url,
             snippet: String::new(),
             citation: String::new(),
             reference: String::new(),

@@ -104,6 +104,9 @@ pub(crate) struct Names {
     /// Each framework edition the report records name, with its reports' ids: an edition is
     /// filtered as the set of its reports (paragraphs do not repeat it).
     pub editions: BTreeMap<String, Vec<String>>,
+    /// Each report's original address, by report id, where a sidecar gave one (paragraphs do
+    /// not repeat it).
+    pub urls: HashMap<String, String>,
 }
 
 impl Names {

@@ -49,8 +49,9 @@ pub struct Fields {
     /// The page the paragraph starts on, as a reader finds it (the printed page number where
     /// the numbering follows the pages); absent where pages are not known.
     pub page: Field,
-    /// The original's address (Ofsted's URL), where a sidecar `metadata.csv` beside the file
-    /// gives it; empty otherwise.
+    /// On report records: the original's address (Ofsted's URL), where a sidecar
+    /// `metadata.csv` beside the file gives it; empty otherwise. (Paragraphs do not repeat it:
+    /// readers map report ids to addresses once per commit.)
     pub url: Field,
     /// On report records: the framework edition within the report type (`ilacs-2023`,
     /// `sif+lscb`); empty when the type has one.
