@@ -21,6 +21,16 @@ pub const PDFTOTEXT: &str = "pdftotext";
 /// Longest one PDF may take to extract: Ofsted's take well under a second.
 pub const TIME_LIMIT: Duration = Duration::from_secs(120);
 
+/// Whether `pdftotext` can be run here (for a caller that wants to say so before a run).
+pub fn available() -> bool {
+    Command::new(PDFTOTEXT)
+        .arg("-v")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok()
+}
+
 /// Whether bytes start as a PDF does.
 pub fn is_pdf(bytes: &[u8]) -> bool {
     bytes.starts_with(b"%PDF-")
@@ -142,12 +152,7 @@ mod tests {
     /// `OFSEARCH_REQUIRE_PDFTOTEXT=1`, which makes its absence a failure; elsewhere the tests
     /// that need it say they were skipped.
     fn pdftotext_here() -> bool {
-        let here = Command::new(PDFTOTEXT)
-            .arg("-v")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok();
+        let here = available();
         if !here {
             assert!(
                 std::env::var_os("OFSEARCH_REQUIRE_PDFTOTEXT").is_none(),

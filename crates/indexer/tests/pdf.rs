@@ -32,10 +32,7 @@ fn report_text(name: &str) -> String {
 
 /// Whether `pdftotext` runs here (required when `OFSEARCH_REQUIRE_PDFTOTEXT` is set).
 fn pdftotext_here() -> bool {
-    let here = std::process::Command::new(pdf::PDFTOTEXT)
-        .arg("-v")
-        .output()
-        .is_ok();
+    let here = pdf::available();
     if !here {
         assert!(
             std::env::var_os("OFSEARCH_REQUIRE_PDFTOTEXT").is_none(),
