@@ -570,7 +570,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             workers,
             queue,
         } => {
-            location.searcher()?;
+            // Serving opens (and verifies) the index itself: here it is only built if it is
+            // the default one and missing, or found missing if it was named.
+            location.ensure()?;
             let mut limits = ofsearch_server::Limits {
                 queue,
                 ..ofsearch_server::Limits::default()
@@ -942,10 +944,24 @@ impl Location {
     /// when it holds no finished index: a named directory without one is a mistyped name, and
     /// answering from the bundled corpus there would look like an answer from the user's own.
     fn searcher(&self) -> Result<Searcher> {
-        if !self.named {
-            ensure_index(&self.dir)?;
-        }
+        self.ensure()?;
         open(&self.dir)
+    }
+
+    /// The default location built when it holds no finished index; a named one that holds
+    /// none, an error (without opening it: whoever reads it next opens it once).
+    fn ensure(&self) -> Result<()> {
+        if !self.named {
+            return ensure_index(&self.dir);
+        }
+        let built = self.dir.join("meta.json").exists()
+            && !self.dir.join(ofsearch_schema::UNFINISHED_FILE).exists();
+        if built {
+            Ok(())
+        } else {
+            // The open's own error: no index, or an unfinished build.
+            open(&self.dir).map(drop)
+        }
     }
 }
 

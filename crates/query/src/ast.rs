@@ -75,18 +75,6 @@ pub enum FilterField {
 }
 
 impl FilterField {
-    /// Every filter field a query or flag can name: the facets, then the edition.
-    pub const NAMED: [FilterField; 8] = [
-        FilterField::Authority,
-        FilterField::Region,
-        FilterField::Year,
-        FilterField::Type,
-        FilterField::Area,
-        FilterField::Grade,
-        FilterField::Kind,
-        FilterField::Edition,
-    ];
-
     /// Every facet field, in the order facets are listed.
     pub const ALL: [FilterField; 7] = [
         FilterField::Authority,
@@ -114,8 +102,10 @@ impl FilterField {
 
     /// The field a query names (`authority`, `type`, ...), case-insensitive.
     pub fn from_name(name: &str) -> Option<FilterField> {
-        FilterField::NAMED
+        // The facets, then the edition (a filter, not a facet).
+        FilterField::ALL
             .into_iter()
+            .chain([FilterField::Edition])
             .find(|f| f.as_str().eq_ignore_ascii_case(name))
     }
 }
