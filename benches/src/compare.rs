@@ -50,7 +50,8 @@ pub struct SpecFilters {
 pub struct QuerySpec {
     /// Unique name.
     pub name: String,
-    /// Query class: `term`, `phrase`, `phrase+filters+facets`, `boolean`, `prefix`, `plain`.
+    /// Query class: `term`, `phrase`, `phrase+filters+facets`, `boolean`, `prefix`, `plain`,
+    /// `researcher`.
     pub class: String,
     /// Clauses that must all match.
     #[serde(default)]
@@ -71,6 +72,9 @@ pub struct QuerySpec {
     /// Count matches per value of every tag field, over all matches.
     #[serde(default)]
     pub facets: bool,
+    /// Count the reports with a matching paragraph (distinct report ids), over all matches.
+    #[serde(default)]
+    pub reports: bool,
     /// Top hits to make a highlighted snippet for.
     #[serde(default)]
     pub snippets: usize,
@@ -124,6 +128,9 @@ pub struct Answer {
     /// With facets: per field, the count of matches per value.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub facets: Option<BTreeMap<String, BTreeMap<String, u64>>>,
+    /// With reports: the number of reports with a matching paragraph.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reports: Option<u64>,
     /// Snippets made (for the record: the first one is printed in the answer).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub snippets: Vec<String>,
@@ -175,6 +182,8 @@ struct QueryResult<'a> {
     top: Vec<serde_json::Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     facets: Option<BTreeMap<String, BTreeMap<String, u64>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reports: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     snippet: Option<String>,
     latencies_ms: Vec<f64>,
@@ -264,6 +273,7 @@ pub fn run_queries<E: Engine>(engine: &E, args: &QueryArgs) -> anyhow::Result<()
                 total: answer.total,
                 top: answer.top,
                 facets: answer.facets,
+                reports: answer.reports,
                 snippet: answer.snippets.into_iter().next(),
                 latencies_ms,
             }

@@ -12,10 +12,11 @@
 //! `bare-tantivy query --index DIR --queries FILE ...`: per spec a `BooleanQuery` of
 //! `TermQuery`, `PhraseQuery` and `RegexQuery` (prefix) clauses, filters as unscored clauses,
 //! boilerplate excluded; one pass collects `TopDocs` by BM25, `Count` and, when asked, facet
-//! counts (a collector counting term ordinals of the tags' fast columns); snippets by
+//! counts (a collector counting term ordinals of the tags' fast columns) and the matching
+//! reports (the report ids' ordinals seen, per segment; `report_id` is `STRING | FAST`); snippets by
 //! tantivy's `SnippetGenerator` for the top hits asked.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::io::BufRead;
 use std::ops::Bound;
 use std::path::PathBuf;
@@ -88,6 +89,7 @@ fn schema() -> Schema {
     for tag in TAGS {
         builder.add_text_field(tag, STRING | FAST | STORED);
     }
+    builder.add_text_field("report_id", STRING | FAST);
     builder.add_u64_field("id", INDEXED | FAST | STORED);
     builder.add_u64_field("year", INDEXED | FAST | STORED);
     builder.build()
@@ -97,6 +99,7 @@ fn schema() -> Schema {
 #[derive(Deserialize)]
 struct Paragraph {
     id: u64,
+    report_id: String,
     authority: String,
     region: String,
     year: Option<u64>,
@@ -116,7 +119,7 @@ fn index(paragraphs: &PathBuf, dir: &PathBuf) -> anyhow::Result<()> {
     let field = |name: &str| schema.get_field(name);
     let text = field("text")?;
     let tags: Vec<Field> = TAGS.iter().map(|t| field(t)).collect::<Result<_, _>>()?;
-    let (id, year) = (field("id")?, field("year")?);
+    let (id, year, report_id) = (field("id")?, field("year")?, field("report_id")?);
     // As ofsearch's writer (crates/indexer/src/writer.rs): one thread per core, 256 MiB.
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut writer: IndexWriter =
@@ -144,6 +147,7 @@ fn index(paragraphs: &PathBuf, dir: &PathBuf) -> anyhow::Result<()> {
             doc.add_text(*field, value);
         }
         doc.add_u64(id, p.id);
+        doc.add_text(report_id, &p.report_id);
         if let Some(y) = p.year {
             doc.add_u64(year, y);
         }
@@ -250,6 +254,72 @@ impl SegmentCollector for SegmentFacets {
                 .map(|(y, c)| (y.to_string(), c))
                 .collect(),
         );
+        out
+    }
+}
+
+/// The reports with a match: per segment, the ordinals of the report ids seen, turned into ids
+/// at the end; merged across segments as a set of ids.
+struct Reports;
+
+struct SegmentReports {
+    column: Option<StrColumn>,
+    seen: Vec<bool>,
+}
+
+impl Collector for Reports {
+    type Fruit = HashSet<String>;
+    type Child = SegmentReports;
+
+    fn for_segment(
+        &self,
+        _: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<SegmentReports> {
+        let column = reader.fast_fields().str("report_id")?;
+        let n = column.as_ref().map_or(0, |c| c.num_terms());
+        Ok(SegmentReports {
+            column,
+            seen: vec![false; n],
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<HashSet<String>>) -> tantivy::Result<HashSet<String>> {
+        let mut out = HashSet::new();
+        for fruit in fruits {
+            out.extend(fruit);
+        }
+        Ok(out)
+    }
+}
+
+impl SegmentCollector for SegmentReports {
+    type Fruit = HashSet<String>;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        if let Some(ord) = self.column.as_ref().and_then(|c| c.ords().first(doc)) {
+            if let Some(seen) = self.seen.get_mut(ord as usize) {
+                *seen = true;
+            }
+        }
+    }
+
+    fn harvest(self) -> HashSet<String> {
+        let mut out = HashSet::new();
+        let Some(column) = self.column else {
+            return out;
+        };
+        let ords: Vec<u64> = (self.seen.iter().enumerate())
+            .filter(|(_, &seen)| seen)
+            .map(|(ord, _)| ord as u64)
+            .collect();
+        let _ = column.dictionary().sorted_ords_to_term_cb(&ords, |bytes| {
+            out.insert(String::from_utf8_lossy(bytes).into_owned());
+        });
         out
     }
 }
@@ -402,12 +472,17 @@ impl Engine for Bare {
         let query = self.query(spec)?;
         let searcher = self.reader.searcher();
         let top = TopDocs::with_limit(spec.limit.max(1)).order_by_score();
-        let (top, total, facets) = if spec.facets {
-            let (top, (total, facets)) = searcher.search(&query, &(top, (Count, Facets)))?;
-            (top, total, Some(facets))
+        let (top, total, facets, reports) = if spec.facets || spec.reports {
+            let counts = (
+                spec.facets.then_some(Facets),
+                spec.reports.then_some(Reports),
+            );
+            let (top, (total, (facets, reports))) =
+                searcher.search(&query, &(top, (Count, counts)))?;
+            (top, total, facets, reports.map(|r| r.len() as u64))
         } else {
             let (top, total) = searcher.search(&query, &(top, Count))?;
-            (top, total, None)
+            (top, total, None, None)
         };
         let mut ids = Vec::with_capacity(top.len());
         let mut snippets = Vec::new();
@@ -440,6 +515,7 @@ impl Engine for Bare {
                 .map(serde_json::Value::from)
                 .collect(),
             facets,
+            reports,
             snippets,
         })
     }

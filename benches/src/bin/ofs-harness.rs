@@ -1,9 +1,11 @@
 //! The ofsearch harness of `scripts/compare` (its `PROTOCOL.md`): `ofs-harness query --index
 //! DIR --queries FILE --runs R --warmup W --threads-list 1,2` runs each neutral query spec as
 //! `ofsearch search --format json` does, through `ofsearch_query::Searcher::search_request`
-//! (default ranking boosts, limit 10; facets, the reports count, snippets and citations are
-//! always part of the response), and prints the timings as JSON. The index is built by the
-//! real CLI (`ofsearch --index DIR index CORPUS_DIR`), which the driver times.
+//! (default ranking boosts, limit 10; snippets and citations always part of the response; the
+//! facets and the reports count when the spec asks for either, as `facets=false` leaves them
+//! out otherwise), and prints the timings as JSON. `OFS_HARNESS_COUNT_ALL=1` counts facets and
+//! reports for every spec, as every request did before `facets` could be turned off. The index
+//! is built by the real CLI (`ofsearch --index DIR index CORPUS_DIR`), which the driver times.
 
 use std::process::ExitCode;
 
@@ -51,6 +53,9 @@ fn api_path(request: &SearchRequest) -> String {
         }
     }
     query.append_pair("limit", &request.limit.to_string());
+    if !request.facets {
+        query.append_pair("facets", "false");
+    }
     format!("/api/v1/search?{}", query.finish())
 }
 
@@ -150,10 +155,12 @@ fn request(spec: &QuerySpec) -> anyhow::Result<SearchRequest> {
         kind: f.kind.clone(),
         edition: Vec::new(),
     };
+    let count_all = std::env::var_os("OFS_HARNESS_COUNT_ALL").is_some_and(|v| v == "1");
     Ok(SearchRequest {
         query: parts.join(" "),
         filters,
         limit: spec.limit,
+        facets: spec.facets || spec.reports || count_all,
         ..SearchRequest::default()
     })
 }
@@ -195,6 +202,7 @@ impl Engine for Ofsearch {
         });
         Ok(Answer {
             total: response.total,
+            reports: response.reports.filter(|_| spec.reports),
             top: response
                 .hits
                 .iter()

@@ -1250,9 +1250,12 @@ fn print_hits(
     let grouped = response.hits.iter().any(|h| h.report_matches.is_some());
     writeln!(
         out,
-        "{} in {} for: {} (showing {}{}, {:.1} ms)",
+        "{}{} for: {} (showing {}{}, {:.1} ms)",
         counted(response.total, "matching paragraph"),
-        counted(response.reports, "report"),
+        match response.reports {
+            Some(reports) => format!(" in {}", counted(reports, "report")),
+            None => String::new(),
+        },
         response.query.trim(),
         response.hits.len(),
         if grouped { " reports" } else { "" },

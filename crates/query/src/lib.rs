@@ -5,6 +5,9 @@ pub mod analysis;
 pub mod ast;
 pub mod check;
 pub mod citation;
+mod columns;
+use columns::{Keyword, Number};
+mod counts;
 mod directory;
 pub mod expand;
 mod guard;
@@ -29,7 +32,6 @@ use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, Te
 pub use check::Verify;
 pub use reading::{AuthorityName, Names, ReportView, Vocabularies};
 pub use search::{Boosts, FacetCount, Filters, SearchRequest, Sort};
-use tantivy::columnar::{Column, StrColumn};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Index, IndexReader, TantivyDocument, Term};
 
@@ -237,8 +239,9 @@ impl From<QueryError> for Stopped {
     }
 }
 
-/// What the counted pass gathers besides the page: the total, and the facets and reports.
-type CountedFruit = (usize, (search::FacetTally, search::Reports));
+/// What the counted pass gathers besides the page: the total, and the facets and reports when
+/// asked.
+type CountedFruit = (usize, Option<(counts::Tally, counts::Reports)>);
 
 /// A request compiled for the index.
 pub struct Compiled {
@@ -356,13 +359,16 @@ pub struct SearchResponse {
     /// absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partial: Option<u64>,
-    /// Reports with at least one matching paragraph.
-    pub reports: u64,
+    /// Reports with at least one matching paragraph; absent when the request did not ask for
+    /// counts (`facets: false`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reports: Option<u64>,
     /// Time taken, in milliseconds.
     pub took_ms: f64,
     /// The page of hits, best first (or one per report, grouped).
     pub hits: Vec<Hit>,
-    /// Counts of matching paragraphs per value, for each facet field, over every match.
+    /// Counts of matching paragraphs per value, for each facet field, over every match (every
+    /// field present); empty when the request did not ask for counts (`facets: false`).
     pub facets: std::collections::BTreeMap<String, Vec<search::FacetCount>>,
 }
 
@@ -464,6 +470,8 @@ pub struct Searcher {
     fields: Fields,
     /// The names filters resolve to, read from `searcher`'s commit.
     names: search::Names,
+    /// The columns hits are read from, opened for `searcher`'s commit.
+    columns: columns::HitColumns,
     /// The index directory.
     dir: PathBuf,
     /// What is verified of each commit opened.
@@ -473,6 +481,11 @@ pub struct Searcher {
     verified: Arc<Mutex<HashSet<PathBuf>>>,
     /// After a first failure reading this commit: the damage found, if any.
     diagnosis: OnceLock<Option<String>>,
+    /// What counting every match needs of this commit's segments, read at the first count
+    /// (or [`Searcher::warm`]).
+    tables: OnceLock<Arc<counts::Tables>>,
+    /// The segments' tables read so far, shared by the searchers refreshed from one another.
+    table_cache: counts::TableCache,
 }
 
 /// The largest index [`Searcher::open`] verifies whole, in bytes: ten times the bundled
@@ -643,7 +656,8 @@ impl Searcher {
                 return Err(damage_or(diagnosis, dir, e));
             }
         };
-        Searcher::at(index, reader, fields, dir, verify, verified)
+        let cache = counts::TableCache::default();
+        Searcher::at(index, reader, fields, dir, (verify, verified, cache))
     }
 
     /// A searcher over the reader's current commit, each segment verified as `verify` says
@@ -653,8 +667,7 @@ impl Searcher {
         reader: IndexReader,
         fields: Fields,
         dir: &Path,
-        verify: Verify,
-        verified: Arc<Mutex<HashSet<PathBuf>>>,
+        (verify, verified, table_cache): (Verify, Arc<Mutex<HashSet<PathBuf>>>, counts::TableCache),
     ) -> Result<Searcher, QueryError> {
         let searcher = reader.searcher();
         verify_segments(&index, dir, &segments_of(&searcher), verify, &verified)?;
@@ -664,12 +677,16 @@ impl Searcher {
             searcher,
             fields,
             names: search::Names::default(),
+            columns: columns::HitColumns::empty(),
             dir: dir.to_path_buf(),
             verify,
             verified,
             diagnosis: OnceLock::new(),
+            tables: OnceLock::new(),
+            table_cache,
         };
         opened.names = opened.guarded(|| read_names(&opened.searcher, &opened.fields))?;
+        opened.columns = opened.guarded(|| columns::HitColumns::open(&opened.searcher))?;
         Ok(opened)
     }
 
@@ -697,8 +714,7 @@ impl Searcher {
             self.reader.clone(),
             self.fields,
             &self.dir,
-            self.verify,
-            self.verified.clone(),
+            (self.verify, self.verified.clone(), self.table_cache.clone()),
         )
         .map(Some)
     }
@@ -722,6 +738,28 @@ impl Searcher {
             .diagnosis
             .get_or_init(|| diagnose(&self.index, &self.dir, &segments_of(&self.searcher)));
         Err(damage_or(diagnosis.clone(), &self.dir, e))
+    }
+
+    /// Reads now what counting every match needs of this commit's segments (else read by the
+    /// first search that counts): a server warms each commit before it answers from it. The
+    /// segments of an earlier commit are not read again.
+    pub fn warm(&self) -> Result<(), QueryError> {
+        self.tables().map(|_| ())
+    }
+
+    /// Heap bytes held by the count tables of this commit (0 before the first count).
+    pub fn table_bytes(&self) -> usize {
+        self.tables.get().map_or(0, |t| t.heap_bytes())
+    }
+
+    /// The count tables of this commit, read the first time.
+    fn tables(&self) -> Result<Arc<counts::Tables>, QueryError> {
+        if let Some(tables) = self.tables.get() {
+            return Ok(tables.clone());
+        }
+        let read = self.guarded(|| Ok(counts::Tables::read(&self.searcher, &self.table_cache)?))?;
+        // Two threads may read them at once: the first kept is every thread's.
+        Ok(self.tables.get_or_init(|| Arc::new(read)).clone())
     }
 
     /// Which of the commits this process has opened the searcher reads: it grows each time
@@ -942,7 +980,7 @@ impl Searcher {
                 .map(|(_, address)| (0.0, address))
                 .collect(),
         };
-        let mut reader = HitReader::new(&self.fields, searcher, &self.names.urls);
+        let mut reader = HitReader::new(self);
         for (score, address) in &addresses {
             let mut hit = reader.hit(*address, *score)?;
             hit.snippet = snippet::to_html(&hit.fragments(&compiled.highlight));
@@ -986,16 +1024,24 @@ impl Searcher {
         } else {
             request
         };
-        let (top, (total, (facets, reports))) = self.counted_pass(searcher, request, &compiled)?;
-        let mut page: Vec<(f32, DocAddress, Option<u64>)> = if request.group_by_report {
-            self.report_page(searcher, request, &reports)
-        } else {
-            let top = top.into_iter().take(request.limit);
-            top.map(|(score, address)| (score, address, None)).collect()
+        let (top, (total, counted)) = self.counted_pass(searcher, request, &compiled)?;
+        let mut page: Vec<(f32, DocAddress, Option<u64>)> = match &counted {
+            Some((_, reports)) if request.group_by_report => self.report_page(request, reports),
+            _ => {
+                let top = top.into_iter().take(request.limit);
+                top.map(|(score, address)| (score, address, None)).collect()
+            }
         };
-        let counted = page.len();
+        let on_page = page.len();
         let partial = self.partial_pass(searcher, request, &compiled, total, &mut page)?;
-        let hits = self.hits(searcher, request, &compiled, page, counted)?;
+        let hits = self.hits(searcher, request, &compiled, page, on_page)?;
+        let (facets, reports) = match counted {
+            Some((tally, reports)) => {
+                let tables = self.tables()?;
+                (tally.facets(&tables), Some(reports.len() as u64))
+            }
+            None => (Default::default(), None),
+        };
         Ok(SearchResponse {
             query: request.query.clone(),
             parsed: compiled.node,
@@ -1003,15 +1049,15 @@ impl Searcher {
             plain: compiled.plain,
             total: total as u64,
             partial,
-            reports: reports.len() as u64,
+            reports,
             took_ms: started.elapsed().as_secs_f64() * 1000.0,
             hits,
-            facets: search::facet_counts(&facets),
+            facets,
         })
     }
 
     /// The one pass over the counted matches: the page of hits (none when grouped), the exact
-    /// total, the facet counts and the matching reports. By relevance, the best of the first
+    /// total, and, when asked (or grouped), the facet counts and the matching reports. By relevance, the best of the first
     /// phase are re-ranked with proximity (`rank::RERANK_WINDOW`).
     fn counted_pass(
         &self,
@@ -1031,7 +1077,14 @@ impl Searcher {
         } else {
             TopDocs::with_limit(page.max(1)).and_offset(request.offset)
         };
-        let pass = (Count, search::MatchCollector);
+        let counts = if request.facets || request.group_by_report {
+            Some(counts::MatchCollector {
+                tables: self.tables()?,
+            })
+        } else {
+            None
+        };
+        let pass = (Count, counts);
         Ok(match request.sort {
             Sort::Relevance => {
                 let (top, rest) = searcher.search(&first, &(top.order_by_score(), pass))?;
@@ -1103,7 +1156,7 @@ impl Searcher {
         } else {
             None
         };
-        let mut reader = HitReader::new(&self.fields, searcher, &self.names.urls);
+        let mut reader = HitReader::new(self);
         let mut hits = Vec::with_capacity(page.len());
         for (i, (score, address, report_matches)) in page.into_iter().enumerate() {
             let mut hit = reader.hit(address, score)?;
@@ -1127,14 +1180,13 @@ impl Searcher {
     /// the request's order.
     fn report_page(
         &self,
-        searcher: &tantivy::Searcher,
         request: &SearchRequest,
-        reports: &search::Reports,
+        reports: &counts::Reports,
     ) -> Vec<(f32, DocAddress, Option<u64>)> {
-        let mut reader = HitReader::new(&self.fields, searcher, &self.names.urls);
-        let mut dated: Vec<(u64, search::ReportMatches, u64)> = reports
+        let reader = HitReader::new(self);
+        let mut dated: Vec<(u64, counts::ReportMatches, u64)> = reports
             .iter()
-            .map(|(&id, m)| (id, *m, reader.number(m.best, "date").unwrap_or(0)))
+            .map(|(&id, m)| (id, *m, reader.number(m.best, Number::Date).unwrap_or(0)))
             .collect();
         dated.sort_by(|a, b| match request.sort {
             Sort::Relevance => {
@@ -1178,10 +1230,12 @@ impl Searcher {
             ..SearchRequest::default()
         };
         let compiled = self.compile(&request, &ast::Node::All(Vec::new()))?;
+        let tables = self.tables()?;
         let (_, matched) = self.guarded(|| {
-            Ok(self
-                .searcher
-                .search(&compiled.query.first_phase(), &search::MatchCollector)?)
+            Ok(self.searcher.search(
+                &compiled.query.first_phase(),
+                &counts::MatchCollector { tables },
+            )?)
         })?;
         Ok(reports
             .into_iter()
@@ -1372,89 +1426,33 @@ impl<'a> Explainer<'a> {
 struct HitReader<'a> {
     fields: &'a Fields,
     searcher: &'a tantivy::Searcher,
-    segments: HashMap<tantivy::SegmentOrdinal, HashMap<&'static str, Option<StrColumn>>>,
-    /// Terms already looked up, by segment, column and ordinal: each lookup decompresses a
-    /// dictionary block, and the hits of one page share most of their tags.
-    names: HashMap<(tantivy::SegmentOrdinal, &'static str, u64), String>,
-    /// Number columns, opened once per segment (opening a column reads its block index).
-    numbers: HashMap<(tantivy::SegmentOrdinal, &'static str), Option<Column<u64>>>,
+    /// The commit's columns, opened once.
+    columns: &'a columns::HitColumns,
+    /// Terms of the large dictionaries read for this page.
+    decoded: columns::Decoded,
     /// The reports' original addresses, by report id (`search::Names::urls`).
     urls: &'a HashMap<String, String>,
 }
 
-/// The keyword columns a hit shows.
-const HIT_KEYWORDS: [&str; 9] = [
-    "report_id",
-    "authority",
-    "authority_code",
-    "region",
-    "report_type",
-    "inspection_end",
-    "area_canonical",
-    "grade",
-    "kind",
-];
-
 impl<'a> HitReader<'a> {
-    fn new(
-        fields: &'a Fields,
-        searcher: &'a tantivy::Searcher,
-        urls: &'a HashMap<String, String>,
-    ) -> Self {
+    fn new(searcher: &'a Searcher) -> Self {
         HitReader {
-            fields,
-            searcher,
-            segments: HashMap::new(),
-            names: HashMap::new(),
-            numbers: HashMap::new(),
-            urls,
+            fields: &searcher.fields,
+            searcher: &searcher.searcher,
+            columns: &searcher.columns,
+            decoded: columns::Decoded::new(),
+            urls: &searcher.names.urls,
         }
     }
 
     /// A keyword column's value for a document ("" if none).
-    fn keyword(&mut self, address: DocAddress, name: &'static str) -> String {
-        let searcher = self.searcher;
-        let columns = self.segments.entry(address.segment_ord).or_default();
-        let column = columns.entry(name).or_insert_with(|| {
-            searcher
-                .segment_reader(address.segment_ord)
-                .fast_fields()
-                .str(name)
-                .ok()
-                .flatten()
-        });
-        let Some(column) = column else {
-            return String::new();
-        };
-        let Some(ord) = column.ords().first(address.doc_id) else {
-            return String::new();
-        };
-        self.names
-            .entry((address.segment_ord, name, ord))
-            .or_insert_with(|| {
-                let mut out = String::new();
-                if !column.ord_to_str(ord, &mut out).unwrap_or(false) {
-                    out.clear();
-                }
-                out
-            })
-            .clone()
+    fn keyword(&mut self, address: DocAddress, keyword: Keyword) -> String {
+        self.columns.keyword(address, keyword, &mut self.decoded)
     }
 
     /// A number column's value for a document.
-    fn number(&mut self, address: DocAddress, name: &'static str) -> Option<u64> {
-        let searcher = self.searcher;
-        self.numbers
-            .entry((address.segment_ord, name))
-            .or_insert_with(|| {
-                searcher
-                    .segment_reader(address.segment_ord)
-                    .fast_fields()
-                    .u64(name)
-                    .ok()
-            })
-            .as_ref()?
-            .first(address.doc_id)
+    fn number(&self, address: DocAddress, number: Number) -> Option<u64> {
+        self.columns.number(address, number)
     }
 
     fn hit(&mut self, address: DocAddress, score: f32) -> Result<Hit, QueryError> {
@@ -1467,9 +1465,20 @@ impl<'a> HitReader<'a> {
                 .to_string()
         };
         let paragraph_number = text(f.paragraph_number);
-        let [report_id, authority, authority_code, region, report_type, inspection_end, area_canonical, grade, kind] =
-            HIT_KEYWORDS.map(|name| self.keyword(address, name));
-        let source = self.keyword(address, "source");
+        let [report_id, authority, authority_code, region, report_type, inspection_end, area_canonical, grade, kind, source] =
+            [
+                Keyword::ReportId,
+                Keyword::Authority,
+                Keyword::AuthorityCode,
+                Keyword::Region,
+                Keyword::ReportType,
+                Keyword::InspectionEnd,
+                Keyword::AreaCanonical,
+                Keyword::Grade,
+                Keyword::Kind,
+                Keyword::Source,
+            ]
+            .map(|keyword| self.keyword(address, keyword));
         let url = self.urls.get(&report_id).cloned();
         Ok(Hit {
             score,
@@ -1478,7 +1487,7 @@ impl<'a> HitReader<'a> {
             authority_code,
             region,
             report_type,
-            year: self.number(address, "year"),
+            year: self.number(address, Number::Year),
             inspection_end: Some(inspection_end).filter(|d| !d.is_empty()),
             area: text(f.area),
             area_canonical,
@@ -1486,9 +1495,9 @@ impl<'a> HitReader<'a> {
             grade_printed: text(f.grade_printed),
             kind,
             section: text(f.section),
-            page: self.number(address, "page"),
+            page: self.number(address, Number::Page),
             paragraph_number: (!paragraph_number.is_empty()).then_some(paragraph_number),
-            ordinal: self.number(address, "ordinal").unwrap_or_default(),
+            ordinal: self.number(address, Number::Ordinal).unwrap_or_default(),
             text: text(f.text),
             source: SourceRef {
                 path: source,

@@ -170,7 +170,7 @@ impl Searcher {
         let report = serde_json::from_str(json)?;
         let top = TopDocs::with_limit(MAX_REPORT_PARAGRAPHS).order_by_score();
         let addresses = searcher.search(&of_report(RECORD_PARAGRAPH), &top)?;
-        let mut reader = HitReader::new(f, searcher, &self.names.urls);
+        let mut reader = HitReader::new(self);
         let mut paragraphs = Vec::with_capacity(addresses.len());
         for (_, address) in addresses {
             let mut hit = reader.hit(address, 0.0)?;
@@ -191,7 +191,7 @@ impl Searcher {
         let response = self.run(&every, &crate::ast::Node::All(Vec::new()))?;
         Ok(Vocabularies {
             paragraphs: response.total,
-            reports: response.reports,
+            reports: response.reports.unwrap_or(0),
             fields: response.facets,
         })
     }

@@ -8,9 +8,7 @@ use std::ops::Bound;
 use ofsearch_schema::authority::AuthorityTable;
 use ofsearch_schema::schema::RECORD_REPORT;
 use ofsearch_schema::{Area, Fields, Grade, Kind, ReportType};
-use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
-use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::StrColumn;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, Occur,
@@ -18,7 +16,7 @@ use tantivy::query::{
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader, Term};
+use tantivy::Term;
 
 use crate::ast::{Filter, FilterField, FilterValue, Node, Phrase, Word};
 use crate::QueryError;
@@ -564,291 +562,6 @@ pub(crate) const FACETS: [(FilterField, &str); 7] = [
     (FilterField::Kind, "kind"),
 ];
 
-/// The keyword facets that are the same on every paragraph of a report, with their columns:
-/// counted once per matching report (weighted by its matches) from one of its paragraphs, not
-/// read for every match. The year, also the report's, is counted beside them.
-const REPORT_KEYWORD_FACETS: [(FilterField, &str); 3] = [
-    (FilterField::Authority, "authority"),
-    (FilterField::Region, "region"),
-    (FilterField::Type, "report_type"),
-];
-
-/// The value counted for a paragraph without one (no authority or region recognised, no year).
-const UNKNOWN: &str = "unknown";
-
-/// Facet counts by field name (`authority`, `year`, ...), then by value.
-pub(crate) type FacetTally = BTreeMap<&'static str, BTreeMap<String, u64>>;
-
-/// What the match collector gathers for one report: its matching paragraphs and the best of
-/// them (by score).
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct ReportMatches {
-    pub count: u64,
-    pub best_score: Score,
-    pub best: DocAddress,
-}
-
-/// Matching reports by report key (the report id's 16 hex digits as a number, so the same
-/// order as the ids).
-pub(crate) type Reports = FxHashMap<u64, ReportMatches>;
-
-/// Collects, in the same pass as the hits, everything a response says about ALL matches: the
-/// facet counts of the seven dimensions and, for every report with a matching paragraph, its
-/// number of matches and its best one (the `reports` count and `--group-by report`).
-///
-/// Per match it reads four fast-field ordinals (report, area, grade, kind) into dense count
-/// arrays; the report-level dimensions (authority, region, year, type) are read once per
-/// matching report at harvest and weighted by its matches; ordinals become names in one pass
-/// over each dictionary ([`ord_names`]).
-pub(crate) struct MatchCollector;
-
-/// A keyword column of a segment and counts by its term ordinal (the last slot for documents
-/// without a value).
-struct Counted {
-    column: Option<StrColumn>,
-    counts: Vec<u64>,
-}
-
-impl Counted {
-    fn open(reader: &SegmentReader, name: &str) -> tantivy::Result<Counted> {
-        let column = reader.fast_fields().str(name)?;
-        let slots = column.as_ref().map_or(0, |c| c.num_terms()) + 1;
-        Ok(Counted {
-            column,
-            counts: vec![0; slots],
-        })
-    }
-
-    fn ord(&self, doc: DocId) -> Option<u64> {
-        self.column.as_ref()?.ords().first(doc)
-    }
-
-    fn add(&mut self, ord: Option<u64>, n: u64) {
-        let slot = ord.map_or(self.counts.len() - 1, |ord| ord as usize);
-        if let Some(count) = self.counts.get_mut(slot) {
-            *count += n;
-        }
-    }
-
-    /// Counts by name ("unknown" for documents without a value).
-    fn harvest(self, into: &mut BTreeMap<String, u64>) {
-        let last = self.counts.len() - 1;
-        let counted = (0..last).filter(|&ord| self.counts[ord] > 0);
-        let names = match &self.column {
-            Some(column) => ord_names(column, counted.map(|ord| ord as u64)),
-            None => HashMap::new(),
-        };
-        for (ord, count) in self.counts.into_iter().enumerate() {
-            if count > 0 {
-                let value = match names.get(&(ord as u64)) {
-                    Some(name) if !name.is_empty() => name.as_str(),
-                    _ => UNKNOWN,
-                };
-                *into.entry(value.to_string()).or_default() += count;
-            }
-        }
-    }
-}
-
-/// One report's matches in a segment.
-#[derive(Clone, Copy)]
-struct SegmentReport {
-    count: u64,
-    best_score: Score,
-    best: DocId,
-}
-
-pub(crate) struct MatchSegmentCollector {
-    segment: SegmentOrdinal,
-    reader: SegmentReader,
-    report: Option<StrColumn>,
-    /// By report ordinal; `count == 0` for reports without a match.
-    reports: Vec<SegmentReport>,
-    /// Matches of paragraphs without a report id (none in an index ofsearch wrote).
-    orphans: u64,
-    area: Counted,
-    grade: Counted,
-    kind: Counted,
-}
-
-impl Collector for MatchCollector {
-    type Fruit = (FacetTally, Reports);
-    type Child = MatchSegmentCollector;
-
-    fn for_segment(
-        &self,
-        segment: SegmentOrdinal,
-        reader: &SegmentReader,
-    ) -> tantivy::Result<MatchSegmentCollector> {
-        let report = reader.fast_fields().str("report_id")?;
-        let empty = SegmentReport {
-            count: 0,
-            best_score: Score::NEG_INFINITY,
-            best: 0,
-        };
-        let reports = vec![empty; report.as_ref().map_or(0, |c| c.num_terms())];
-        Ok(MatchSegmentCollector {
-            segment,
-            reader: reader.clone(),
-            report,
-            reports,
-            orphans: 0,
-            area: Counted::open(reader, "area_canonical")?,
-            grade: Counted::open(reader, "grade")?,
-            kind: Counted::open(reader, "kind")?,
-        })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        true
-    }
-
-    fn merge_fruits(
-        &self,
-        fruits: Vec<(FacetTally, Reports)>,
-    ) -> tantivy::Result<(FacetTally, Reports)> {
-        let mut facets = FacetTally::new();
-        let mut reports = Reports::default();
-        for (fruit_facets, fruit_reports) in fruits {
-            for (field, values) in fruit_facets {
-                let into = facets.entry(field).or_default();
-                for (value, count) in values {
-                    *into.entry(value).or_default() += count;
-                }
-            }
-            for (id, m) in fruit_reports {
-                reports
-                    .entry(id)
-                    .and_modify(|e| {
-                        e.count += m.count;
-                        if m.best_score > e.best_score {
-                            e.best_score = m.best_score;
-                            e.best = m.best;
-                        }
-                    })
-                    .or_insert(m);
-            }
-        }
-        Ok((facets, reports))
-    }
-}
-
-impl SegmentCollector for MatchSegmentCollector {
-    type Fruit = (FacetTally, Reports);
-
-    fn collect(&mut self, doc: DocId, score: Score) {
-        match self
-            .report
-            .as_ref()
-            .and_then(|c| c.ords().first(doc))
-            .and_then(|ord| self.reports.get_mut(ord as usize))
-        {
-            Some(r) => {
-                r.count += 1;
-                if score > r.best_score {
-                    r.best_score = score;
-                    r.best = doc;
-                }
-            }
-            None => self.orphans += 1,
-        }
-        let ord = self.area.ord(doc);
-        self.area.add(ord, 1);
-        let ord = self.grade.ord(doc);
-        self.grade.add(ord, 1);
-        let ord = self.kind.ord(doc);
-        self.kind.add(ord, 1);
-    }
-
-    fn harvest(self) -> (FacetTally, Reports) {
-        let mut facets = FacetTally::new();
-        // Report-level dimensions: each matching report's values, read from its best
-        // paragraph, counted as many times as it has matches.
-        let fast = self.reader.fast_fields();
-        let year = fast.u64("year").ok();
-        let mut years: BTreeMap<Option<u64>, u64> = BTreeMap::new();
-        let mut by_report: Vec<(FilterField, Counted)> = Vec::new();
-        for (field, name) in REPORT_KEYWORD_FACETS {
-            if let Ok(counted) = Counted::open(&self.reader, name) {
-                by_report.push((field, counted));
-            }
-        }
-        for r in self.reports.iter().filter(|r| r.count > 0) {
-            for (_, counted) in &mut by_report {
-                let ord = counted.ord(r.best);
-                counted.add(ord, r.count);
-            }
-            *years
-                .entry(year.as_ref().and_then(|c| c.first(r.best)))
-                .or_default() += r.count;
-        }
-        if self.orphans > 0 {
-            for (_, counted) in &mut by_report {
-                counted.add(None, self.orphans);
-            }
-            *years.entry(None).or_default() += self.orphans;
-        }
-        for (field, counted) in by_report {
-            counted.harvest(facets.entry(field.as_str()).or_default());
-        }
-        let into = facets.entry(FilterField::Year.as_str()).or_default();
-        for (year, count) in years {
-            let value = year.map_or_else(|| UNKNOWN.to_string(), |y| y.to_string());
-            *into.entry(value).or_default() += count;
-        }
-        self.area
-            .harvest(facets.entry(FilterField::Area.as_str()).or_default());
-        self.grade
-            .harvest(facets.entry(FilterField::Grade.as_str()).or_default());
-        self.kind
-            .harvest(facets.entry(FilterField::Kind.as_str()).or_default());
-
-        // Reports are keyed across segments by their id as a number (16 hex digits): the ids
-        // of the matching reports' ordinals, found in one pass over the column's dictionary.
-        let mut reports = Reports::default();
-        if let Some(column) = &self.report {
-            let matched = (0..self.reports.len()).filter(|&ord| self.reports[ord].count > 0);
-            let ids = ord_names(column, matched.map(|ord| ord as u64));
-            for (ord, id) in ids {
-                let (Some(r), Ok(key)) =
-                    (self.reports.get(ord as usize), u64::from_str_radix(&id, 16))
-                else {
-                    continue;
-                };
-                reports.insert(
-                    key,
-                    ReportMatches {
-                        count: r.count,
-                        best_score: r.best_score,
-                        best: DocAddress::new(self.segment, r.best),
-                    },
-                );
-            }
-        }
-        (facets, reports)
-    }
-}
-
-/// Facet counts by field, each list by count (highest first), then value; every dimension
-/// present, empty when nothing matched.
-pub(crate) fn facet_counts(tally: &FacetTally) -> BTreeMap<String, Vec<FacetCount>> {
-    let mut out = BTreeMap::new();
-    for (field, _) in FACETS {
-        let mut list: Vec<FacetCount> = tally
-            .get(field.as_str())
-            .into_iter()
-            .flatten()
-            .map(|(value, &count)| FacetCount {
-                value: value.clone(),
-                count,
-            })
-            .collect();
-        list.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-        out.insert(field.as_str().to_string(), list);
-    }
-    out
-}
-
 /// The terms of a keyword column's ordinals, found in one ordered pass over the column's
 /// dictionary. Looking each up with `ord_to_str` decompresses a dictionary block per call, which
 /// made harvesting thousands of matching reports the most costly part of a search.
@@ -903,6 +616,11 @@ pub struct SearchRequest {
     pub all_words: bool,
     /// Say on each hit why it ranks where it does ([`crate::Explain`]).
     pub explain: bool,
+    /// Count over every match: the facet counts and the number of matching reports (on by
+    /// default). Off, a request costs only finding, counting and reading its page: the
+    /// response's `facets` is empty and its `reports` absent (as when paging through hits
+    /// whose counts are already shown). Grouping by report counts the reports anyway.
+    pub facets: bool,
 }
 
 /// Tunable ranking (`crate::rank`): besides BM25 over the paragraph text, a paragraph scores
@@ -959,6 +677,7 @@ impl Default for SearchRequest {
             boosts: Boosts::default(),
             all_words: false,
             explain: false,
+            facets: true,
         }
     }
 }

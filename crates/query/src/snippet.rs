@@ -106,11 +106,10 @@ impl Highlight {
     /// Adds the words of `text` as typed in a query (a word or a phrase), analysed here: with
     /// the stemmed analyzer, or with the exact one when `exact`.
     pub fn add_words(&mut self, text: &str, exact: bool) -> &mut Self {
-        let mut analysers = Analysers::default();
         let (tokens, terms) = if exact {
-            (analysers.exact(text), &mut self.exact)
+            (Analysers::with(|a| a.exact(text)), &mut self.exact)
         } else {
-            (analysers.stemmed(text), &mut self.stemmed)
+            (Analysers::with(|a| a.stemmed(text)), &mut self.stemmed)
         };
         terms.extend(tokens.into_iter().map(|t| t.text));
         self
@@ -119,7 +118,7 @@ impl Highlight {
     /// Adds a prefix as typed in a query (`leav` of `leav*`), analysed here with the exact
     /// analyzer ("Children’s" gives `children`).
     pub fn add_prefix(&mut self, text: &str) -> &mut Self {
-        for token in Analysers::default().exact(text) {
+        for token in Analysers::with(|a| a.exact(text)) {
             self.add_prefix_term(token.text);
         }
         self
@@ -128,7 +127,7 @@ impl Highlight {
     /// Adds a fuzzy word as typed in a query (`negelct` of `negelct~1`) with its edit distance
     /// (at most 2, as the search takes it), analysed with the exact analyzer.
     pub fn add_fuzzy(&mut self, text: &str, distance: u8) -> &mut Self {
-        for token in Analysers::default().exact(text) {
+        for token in Analysers::with(|a| a.exact(text)) {
             if !token.text.is_empty() {
                 self.fuzzy.push((token.text, distance.min(2)));
             }
@@ -157,7 +156,7 @@ impl Highlight {
             return Vec::new();
         }
         let mut out = Vec::new();
-        for word in Analysers::default().forms(text) {
+        for word in Analysers::with(|a| a.forms(text)) {
             let hit = self.exact.contains(&word.exact)
                 || self.stemmed.contains(&word.stem)
                 || self.prefixes.iter().any(|p| {

@@ -45,6 +45,19 @@ fn analyse(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Token> {
 }
 
 impl Analysers {
+    /// Runs `work` with this thread's analysers, built once per thread: the stemmer's cache of
+    /// the stems already seen then serves every text the thread reads after (a fresh
+    /// analyser stems every word of a paragraph anew). A nested call gets fresh ones.
+    pub fn with<T>(work: impl FnOnce(&mut Analysers) -> T) -> T {
+        thread_local! {
+            static ANALYSERS: std::cell::RefCell<Analysers> = std::cell::RefCell::new(Analysers::default());
+        }
+        ANALYSERS.with(|analysers| match analysers.try_borrow_mut() {
+            Ok(mut analysers) => work(&mut analysers),
+            Err(_) => work(&mut Analysers::default()),
+        })
+    }
+
     /// The tokens of `text` under the unstemmed analyzer.
     pub fn exact(&mut self, text: &str) -> Vec<Token> {
         analyse(&mut self.exact, text)

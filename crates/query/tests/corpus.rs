@@ -398,7 +398,7 @@ fn paging_sorting_and_grouping() {
         ..SearchRequest::default()
     };
     let groups = searcher().run(&grouped, &node).expect("grouped");
-    assert_eq!(groups.hits.len() as u64, groups.reports);
+    assert_eq!(groups.hits.len() as u64, groups.reports.unwrap_or(0));
     let matches: u64 = groups.hits.iter().filter_map(|h| h.report_matches).sum();
     assert_eq!(matches, groups.total);
     // The reports count (matches keyed across the index's segments by report id) equals the
@@ -411,7 +411,7 @@ fn paging_sorting_and_grouping() {
         })
         .expect("every match");
     assert!(ids.len() > 100, "{}", ids.len());
-    assert_eq!(ids.len() as u64, groups.reports);
+    assert_eq!(ids.len() as u64, groups.reports.unwrap_or(0));
 }
 
 #[test]
@@ -489,4 +489,129 @@ fn request_and_response_round_trip_through_json() {
     // serde_json does not promise a float's last digit back; the timing is not content.
     back.took_ms = response.took_ms;
     assert_eq!(serde_json::to_string(&back).expect("again"), json);
+}
+
+/// Facet counts and the reports count made by hand from every matching paragraph.
+fn counted_by_hand(
+    request: &SearchRequest,
+    node: &Node,
+) -> (
+    std::collections::BTreeMap<String, std::collections::BTreeMap<String, u64>>,
+    u64,
+) {
+    use std::collections::{BTreeMap, BTreeSet};
+    let mut facets: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
+    let mut reports = BTreeSet::new();
+    searcher()
+        .each_match(request, node, |hit| -> Result<(), QueryError> {
+            let or_unknown = |v: &str| {
+                if v.is_empty() {
+                    "unknown".to_string()
+                } else {
+                    v.to_string()
+                }
+            };
+            let year = hit.year.map_or("unknown".to_string(), |y| y.to_string());
+            for (field, value) in [
+                ("authority", or_unknown(&hit.authority)),
+                ("region", or_unknown(&hit.region)),
+                ("year", year),
+                ("type", or_unknown(&hit.report_type)),
+                ("area", or_unknown(&hit.area_canonical)),
+                ("grade", or_unknown(&hit.grade)),
+                ("kind", or_unknown(&hit.kind)),
+            ] {
+                *facets
+                    .entry(field.into())
+                    .or_default()
+                    .entry(value)
+                    .or_default() += 1;
+            }
+            reports.insert(hit.report_id);
+            Ok(())
+        })
+        .expect("every match");
+    (facets, reports.len() as u64)
+}
+
+#[test]
+fn facets_and_reports_equal_a_count_of_every_match() {
+    let queries = [
+        (phrase("care leavers"), Filters::default(), false),
+        (word("neglect"), Filters::default(), true),
+        (
+            word("exploitation"),
+            {
+                let mut f = Filters::default();
+                f.push(FilterField::Grade, "inadequate");
+                f
+            },
+            false,
+        ),
+        (
+            phrase("staying put"),
+            {
+                let mut f = Filters::default();
+                f.push(FilterField::Region, "North West");
+                f.push(FilterField::Year, "2014-2019");
+                f
+            },
+            false,
+        ),
+    ];
+    for (node, filters, include_boilerplate) in queries {
+        let request = SearchRequest {
+            filters,
+            include_boilerplate,
+            limit: 10,
+            ..SearchRequest::default()
+        };
+        let response = searcher().run(&request, &node).expect("search");
+        let (by_hand, reports) = counted_by_hand(&request, &node);
+        assert!(response.total > 0, "{node:?}");
+        assert_eq!(response.reports, Some(reports), "{node:?}: reports");
+        for (field, values) in &response.facets {
+            let counted: std::collections::BTreeMap<String, u64> =
+                values.iter().map(|v| (v.value.clone(), v.count)).collect();
+            let empty = Default::default();
+            let expected = by_hand.get(field).unwrap_or(&empty);
+            assert_eq!(&counted, expected, "{node:?}: {field}");
+        }
+        assert_eq!(response.facets.len(), 7);
+    }
+}
+
+#[test]
+fn a_request_without_facets_finds_the_same_page_and_total_and_counts_nothing_more() {
+    let node = word("supervision");
+    let with = SearchRequest {
+        limit: 10,
+        ..SearchRequest::default()
+    };
+    let without = SearchRequest {
+        facets: false,
+        ..with.clone()
+    };
+    let a = searcher().run(&with, &node).expect("search");
+    let b = searcher().run(&without, &node).expect("search");
+    assert_eq!(a.total, b.total);
+    let ids = |r: &SearchResponse| -> Vec<(String, u64)> {
+        r.hits
+            .iter()
+            .map(|h| (h.report_id.clone(), h.ordinal))
+            .collect()
+    };
+    assert_eq!(ids(&a), ids(&b));
+    assert!(a.reports.is_some_and(|n| n > 0));
+    assert_eq!(b.reports, None);
+    assert!(b.facets.is_empty());
+    let json = serde_json::to_value(&b).expect("json");
+    assert!(json.get("reports").is_none(), "absent, not null: {json}");
+    // Grouped by report, the reports are counted anyway.
+    let grouped = SearchRequest {
+        group_by_report: true,
+        ..without
+    };
+    let g = searcher().run(&grouped, &node).expect("search");
+    assert_eq!(g.reports, a.reports);
 }

@@ -321,6 +321,14 @@ fn a_searcher_reads_one_commit_and_refreshed_opens_the_newest() {
     let searcher = Searcher::open(&index).expect("open");
     let before = searcher.reports().expect("reports").len();
     assert_eq!(before, 1);
+    searcher.warm().expect("warm");
+    let counted = |s: &Searcher| {
+        let answer = s.search("children", 1).expect("search");
+        let authorities: u64 = answer.facets["authority"].iter().map(|v| v.count).sum();
+        (answer.total, answer.reports, authorities)
+    };
+    let (total, reports, authorities) = counted(&searcher);
+    assert_eq!((reports, authorities), (Some(1), total));
     assert!(
         searcher.refreshed().expect("refresh").is_none(),
         "no change"
@@ -345,6 +353,12 @@ fn a_searcher_reads_one_commit_and_refreshed_opens_the_newest() {
     assert!(newest.generation() > searcher.generation());
     assert!(newest.documents() > searcher.documents());
     assert_eq!(newest.reports().expect("reports").len(), 2);
+    // The counts are the new commit's: the first report's segment tables reused, the new
+    // report's read.
+    let (total_now, reports_now, authorities_now) = counted(&newest);
+    assert!(total_now > total);
+    assert_eq!((reports_now, authorities_now), (Some(2), total_now));
+    assert!(newest.table_bytes() > 0);
     // The names filters resolve to are the new commit's.
     assert!(newest.search_request(&sefton).expect("search").total > 0);
     assert!(newest.refreshed().expect("refresh").is_none());

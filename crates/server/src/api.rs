@@ -68,7 +68,7 @@ impl SearchPage {
     pub fn new(request: &SearchRequest, response: SearchResponse) -> SearchPage {
         let end = request.offset.saturating_add(request.limit);
         let more = if request.group_by_report {
-            response.reports as usize > end
+            response.reports.unwrap_or(0) as usize > end
         } else {
             let known = response.total + response.partial.unwrap_or(0);
             // Partial matches are counted only when a page reaches them: a full page of

@@ -26,9 +26,12 @@ impl Live {
     /// for long, and damage read unverified can abort the whole process.
     pub fn open(dir: &Path, limits: &Limits) -> Result<Live, QueryError> {
         limits.check()?;
+        let searcher = Searcher::open_with(dir, Verify::Everything)?;
+        // What counting needs, read before the first request rather than by it.
+        searcher.warm()?;
         Ok(Live {
             dir: dir.to_path_buf(),
-            current: RwLock::new(Arc::new(Searcher::open_with(dir, Verify::Everything)?)),
+            current: RwLock::new(Arc::new(searcher)),
             gate: Gate::new(limits),
         })
     }
@@ -53,6 +56,8 @@ impl Live {
         let Some(newest) = self.searcher().refreshed()? else {
             return Ok(false);
         };
+        // Warmed before it serves: only its new segments are read.
+        newest.warm()?;
         let newest = Arc::new(newest);
         match self.current.write() {
             Ok(mut current) => *current = newest,

@@ -193,10 +193,10 @@ fn schemas() -> Value {
             ("plain?", t("object"), "Plain words: how they were read"),
             ("total", t("integer"), "Matching paragraphs (exact)"),
             ("partial?", t("integer"), "Plain words: paragraphs with some of the words, ranked after"),
-            ("reports", t("integer"), "Reports with a matching paragraph"),
+            ("reports?", t("integer"), "Reports with a matching paragraph (absent with facets=false)"),
             ("took_ms", t("number"), "Time taken by the search"),
             ("hits", list(r("Hit")), "The page of hits, best first"),
-            ("facets", facets.clone(), "Per facet field, matching paragraphs per value over every match"),
+            ("facets", facets.clone(), "Per facet field, matching paragraphs per value over every match (empty with facets=false)"),
             ("offset", t("integer"), "Hits skipped"),
             ("limit", t("integer"), "Hits asked for"),
             ("next_offset", maybe("integer"), "Where the next page starts, if there may be one"),
@@ -247,7 +247,7 @@ fn schemas() -> Value {
                 "sort": {"type": "string", "enum": ["relevance", "newest", "oldest"]},
                 "offset": t("integer"), "limit": t("integer"), "group_by_report": t("boolean"),
                 "boosts": {"type": "object", "additionalProperties": false, "properties": {"section": t("number"), "proximity": t("number"), "priors": t("boolean")}},
-                "all_words": t("boolean"), "explain": t("boolean")
+                "all_words": t("boolean"), "explain": t("boolean"), "facets": t("boolean")
             }
         },
         "ReportList": object("Reports", &[

@@ -97,6 +97,12 @@ pub const SEARCH: &[Param] = &[
         Shape::Flag,
         "Say on each hit why it ranks where it does",
     ),
+    p(
+        "facets",
+        Shape::Flag,
+        "Count over every match: the facets and the matching reports (default true; false \
+         answers only the total and the page, as when paging)",
+    ),
 ];
 
 /// `GET /kwic`'s own parameters.
@@ -248,8 +254,13 @@ impl Params {
 
     /// A flag: absent is false.
     pub fn flag(&self, name: &str) -> Result<bool, ApiError> {
+        self.flag_or(name, false)
+    }
+
+    /// A flag that is `default` when absent.
+    pub fn flag_or(&self, name: &str, default: bool) -> Result<bool, ApiError> {
         match self.one(name).map(|v| v.trim().to_ascii_lowercase()) {
-            None => Ok(false),
+            None => Ok(default),
             Some(v) => match v.as_str() {
                 "true" | "1" | "on" | "yes" => Ok(true),
                 "false" | "0" | "off" | "no" => Ok(false),
@@ -338,6 +349,7 @@ impl Params {
             limit: self.number("limit", 10, limits.max_limit)?,
             group_by_report: self.one("group_by").is_some(),
             explain: self.flag("explain")?,
+            facets: self.flag_or("facets", true)?,
             ..self.request()?
         };
         self.choice("group_by", &[("report", ())], ())?;

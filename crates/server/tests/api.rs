@@ -172,6 +172,15 @@ fn search_cases() -> Vec<(String, SearchRequest)> {
             "q=grade%3Ainadequate+area%3Acare-leavers+%2Bsupport+-housing".into(),
             request("grade:inadequate area:care-leavers +support -housing"),
         ),
+        // A page without counts: no facets, no reports (the next page of a search).
+        (
+            "q=neglect&offset=10&facets=false".into(),
+            SearchRequest {
+                offset: 10,
+                facets: false,
+                ..request("neglect")
+            },
+        ),
     ]
 }
 
@@ -659,7 +668,11 @@ fn pages_follow_each_other_to_the_last() {
         group_by_report: true,
         ..SearchRequest::default()
     };
-    let reports = searcher.search_request(&base).expect("grouped").reports;
+    let reports = searcher
+        .search_request(&base)
+        .expect("grouped")
+        .reports
+        .expect("counted");
     assert!(reports >= 3, "{reports}");
     let hits = walk_pages(&base.query, "&group_by=report", &base, 2);
     assert_eq!(hits.len() as u64, reports);

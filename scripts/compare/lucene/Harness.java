@@ -95,6 +95,9 @@ public final class Harness {
     static final String TEXT = "text";
     static final String ID = "id";
     static final String YEAR = "year";
+    /** The report a paragraph belongs to (SortedDocValuesField): the researcher's request counts
+     *  the distinct reports among the matches. */
+    static final String REPORT_ID = "report_id";
     static final String KIND = "kind";
     /** Keyword fields: filters (StringField) and facet counts (SortedDocValuesField). */
     static final String[] KEYWORDS = {"authority", "region", "report_type", "area", "grade", KIND};
@@ -288,6 +291,10 @@ public final class Harness {
                 doc.add(new SortedDocValuesField(f, new BytesRef(s)));
             }
         }
+        JsonNode report = p.get(REPORT_ID);
+        if (report != null && !report.isNull()) {
+            doc.add(new SortedDocValuesField(REPORT_ID, new BytesRef(report.asText())));
+        }
         JsonNode y = p.get(YEAR);
         if (y != null && y.canConvertToInt()) {
             doc.add(new IntPoint(YEAR, y.asInt()));
@@ -308,6 +315,7 @@ public final class Harness {
         List<JsonNode> mustNot = new ArrayList<>();
         JsonNode filters;
         boolean facets;
+        boolean reports;
         int snippets;
         int limit;
         /** How many SHOULD clauses must match (0: none beside MUST clauses). */
@@ -322,6 +330,7 @@ public final class Harness {
             q.path("must_not").forEach(s.mustNot::add);
             s.filters = q.path("filters");
             s.facets = q.path("facets").asBoolean(false);
+            s.reports = q.path("reports").asBoolean(false);
             s.snippets = q.path("snippets").asInt(0);
             s.limit = q.path("limit").asInt(10);
             s.minShould = q.path("min_should").asInt(0);
@@ -334,6 +343,8 @@ public final class Harness {
         long total;
         int[] top;
         Map<String, Map<String, Integer>> facets;
+        /** Distinct reports among the matches; -1 when not asked. */
+        long reports = -1;
         List<String> snippetTexts;
     }
 
@@ -397,6 +408,16 @@ public final class Harness {
                 ArrayNode top = q.putArray("top");
                 for (int id : last.top) {
                     top.add(id);
+                }
+                if (last.facets != null) {
+                    ObjectNode facetsOut = q.putObject("facets");
+                    for (var e : last.facets.entrySet()) {
+                        ObjectNode values = facetsOut.putObject(e.getKey());
+                        e.getValue().forEach(values::put);
+                    }
+                }
+                if (last.reports >= 0) {
+                    q.put("reports", last.reports);
                 }
                 q.set("latencies_ms", lat);
                 outQueries.add(q);
@@ -472,18 +493,22 @@ public final class Harness {
         Query query = build(analyzer, s);
         Result r = new Result();
         FacetCounter facets = s.facets ? new FacetCounter() : null;
+        ReportCounter reports = s.reports ? new ReportCounter() : null;
         TopDocs topDocs = null;
         if (s.limit > 0) {
             // totalHitsThreshold = MAX_VALUE: every match is counted, so the total is exact
             // (this turns off block-max WAND skipping, which an exact count rules out anyway).
             TopScoreDocCollector top = TopScoreDocCollector.create(s.limit, Integer.MAX_VALUE);
-            searcher.search(query, facets == null ? top : MultiCollector.wrap(top, facets));
+            searcher.search(query, withCounts(top, facets, reports));
             topDocs = top.topDocs();
             r.total = topDocs.totalHits.value;
         } else {
             TotalHitCountCollector count = new TotalHitCountCollector();
-            searcher.search(query, facets == null ? count : MultiCollector.wrap(count, facets));
+            searcher.search(query, withCounts(count, facets, reports));
             r.total = count.getTotalHits();
+        }
+        if (reports != null) {
+            r.reports = reports.ids.size();
         }
         StoredFields stored = searcher.storedFields();
         int n = topDocs == null ? 0 : topDocs.scoreDocs.length;
@@ -501,6 +526,19 @@ public final class Harness {
             r.facets = facets.counts();
         }
         return r;
+    }
+
+    /** The main collector, with the facet and report counters asked for beside it. */
+    static Collector withCounts(Collector main, FacetCounter facets, ReportCounter reports) {
+        List<Collector> all = new ArrayList<>();
+        all.add(main);
+        if (facets != null) {
+            all.add(facets);
+        }
+        if (reports != null) {
+            all.add(reports);
+        }
+        return all.size() == 1 ? main : MultiCollector.wrap(all);
     }
 
     /** The spec as one BooleanQuery (section 2 of the protocol). */
@@ -699,6 +737,49 @@ public final class Harness {
             }
             out.put(YEAR, counts.get(KEYWORDS.length));
             return out;
+        }
+    }
+
+    /**
+     * The distinct reports among the matches: per segment, the ordinals of `report_id` seen (a
+     * bit set), turned into ids once per segment at the end and gathered in one set.
+     */
+    static final class ReportCounter implements Collector {
+        final Set<String> ids = new java.util.HashSet<>();
+
+        @Override
+        public ScoreMode scoreMode() {
+            return ScoreMode.COMPLETE_NO_SCORES;
+        }
+
+        @Override
+        public LeafCollector getLeafCollector(LeafReaderContext ctx) throws IOException {
+            SortedDocValues dv = ctx.reader().getSortedDocValues(REPORT_ID);
+            org.apache.lucene.util.FixedBitSet seen =
+                    new org.apache.lucene.util.FixedBitSet(Math.max(1, dv == null ? 0 : dv.getValueCount()));
+            return new LeafCollector() {
+                @Override
+                public void setScorer(Scorable scorer) {
+                }
+
+                @Override
+                public void collect(int doc) throws IOException {
+                    if (dv != null && dv.advanceExact(doc)) {
+                        seen.set(dv.ordValue());
+                    }
+                }
+
+                @Override
+                public void finish() throws IOException {
+                    if (dv == null) {
+                        return;
+                    }
+                    for (int o = seen.nextSetBit(0); o != org.apache.lucene.search.DocIdSetIterator.NO_MORE_DOCS;
+                            o = o + 1 < seen.length() ? seen.nextSetBit(o + 1) : org.apache.lucene.search.DocIdSetIterator.NO_MORE_DOCS) {
+                        ids.add(dv.lookupOrd(o).utf8ToString());
+                    }
+                }
+            };
         }
     }
 

@@ -132,8 +132,10 @@ fn summary(results: &Results) -> Markup {
     html! {
         p.summary role="status" {
             strong { (count(response.total, "paragraph", "paragraphs")) }
-            " in "
-            strong { (count(response.reports, "report", "reports")) }
+            @if let Some(reports) = response.reports {
+                " in "
+                strong { (count(reports, "report", "reports")) }
+            }
             " match"
             @if response.total == 1 { "es" }
             @if let Some(partial) = response.partial {
@@ -320,7 +322,7 @@ fn pager(search: &Link, results: &Results) -> Markup {
     let current = search_link_settings(search, &results.request);
     let shown = page.response.hits.len();
     let of = if results.request.group_by_report {
-        count(page.response.reports, "report", "reports")
+        count(page.response.reports.unwrap_or(0), "report", "reports")
     } else {
         thousands(page.response.total + page.response.partial.unwrap_or(0))
     };
