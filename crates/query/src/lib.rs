@@ -21,6 +21,7 @@ pub mod words;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use ofsearch_schema::schema::RECORD_REPORT;
@@ -456,6 +457,15 @@ fn read_report_records(
     Ok(names)
 }
 
+/// What the searchers refreshed from one another share: what is verified, the files verified,
+/// the count tables read and the searches running.
+type Shared = (
+    Verify,
+    Arc<Mutex<HashSet<PathBuf>>>,
+    counts::TableCache,
+    Arc<AtomicUsize>,
+);
+
 /// An open index, at one commit: every answer a `Searcher` gives reads the same commit, however
 /// the index changes meanwhile. [`Searcher::refreshed`] opens the newest commit.
 ///
@@ -486,6 +496,25 @@ pub struct Searcher {
     tables: OnceLock<Arc<counts::Tables>>,
     /// The segments' tables read so far, shared by the searchers refreshed from one another.
     table_cache: counts::TableCache,
+    /// Searches running now, over every searcher refreshed from one another
+    /// ([`Searcher::executor`]).
+    running: Arc<AtomicUsize>,
+}
+
+/// Commits of at least this many documents (about 200 MB of reports) search their segments in
+/// parallel when a request runs alone. Below it a whole search takes a millisecond or two,
+/// and handing segments to another thread cost more than it saved: on the bundled corpus
+/// (60,000 documents, 2 segments) one thread answered faster and more often; at 1 GB (2.3
+/// million, 5 segments) the parallel search answered in 55-85% of the time (BENCHMARKS.md).
+const PARALLEL_FROM_DOCUMENTS: u64 = 500_000;
+
+/// Counts a search as running while it lives.
+struct Running<'a>(&'a AtomicUsize);
+
+impl Drop for Running<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 /// The largest index [`Searcher::open`] verifies whole, in bytes: ten times the bundled
@@ -656,8 +685,8 @@ impl Searcher {
                 return Err(damage_or(diagnosis, dir, e));
             }
         };
-        let cache = counts::TableCache::default();
-        Searcher::at(index, reader, fields, dir, (verify, verified, cache))
+        let shared = (verify, verified, Default::default(), Default::default());
+        Searcher::at(index, reader, fields, dir, shared)
     }
 
     /// A searcher over the reader's current commit, each segment verified as `verify` says
@@ -667,7 +696,7 @@ impl Searcher {
         reader: IndexReader,
         fields: Fields,
         dir: &Path,
-        (verify, verified, table_cache): (Verify, Arc<Mutex<HashSet<PathBuf>>>, counts::TableCache),
+        (verify, verified, table_cache, running): Shared,
     ) -> Result<Searcher, QueryError> {
         let searcher = reader.searcher();
         verify_segments(&index, dir, &segments_of(&searcher), verify, &verified)?;
@@ -684,6 +713,7 @@ impl Searcher {
             diagnosis: OnceLock::new(),
             tables: OnceLock::new(),
             table_cache,
+            running,
         };
         opened.names = opened.guarded(|| read_names(&opened.searcher, &opened.fields))?;
         opened.columns = opened.guarded(|| columns::HitColumns::open(&opened.searcher))?;
@@ -714,7 +744,12 @@ impl Searcher {
             self.reader.clone(),
             self.fields,
             &self.dir,
-            (self.verify, self.verified.clone(), self.table_cache.clone()),
+            (
+                self.verify,
+                self.verified.clone(),
+                self.table_cache.clone(),
+                self.running.clone(),
+            ),
         )
         .map(Some)
     }
@@ -738,6 +773,31 @@ impl Searcher {
             .diagnosis
             .get_or_init(|| diagnose(&self.index, &self.dir, &segments_of(&self.searcher)));
         Err(damage_or(diagnosis.clone(), &self.dir, e))
+    }
+
+    /// Runs a collector over this commit: its segments in parallel on the search threads when
+    /// the commit is large ([`PARALLEL_FROM_DOCUMENTS`]) and no other search is running, else
+    /// on this thread (under load every core is already busy with a request of its own, and a
+    /// small commit's segments take less time than handing them over).
+    fn collect<C: tantivy::collector::Collector>(
+        &self,
+        query: &dyn tantivy::query::Query,
+        collector: &C,
+    ) -> Result<C::Fruit, QueryError> {
+        let others = self.running.fetch_add(1, Ordering::Relaxed);
+        let _running = Running(&self.running);
+        let searcher = &self.searcher;
+        let executor = if others == 0 && searcher.num_docs() >= PARALLEL_FROM_DOCUMENTS {
+            searcher.index().search_executor()
+        } else {
+            &tantivy::Executor::SingleThread
+        };
+        let scoring = if collector.requires_scoring() {
+            tantivy::query::EnableScoring::enabled_from_searcher(searcher)
+        } else {
+            tantivy::query::EnableScoring::disabled_from_searcher(searcher)
+        };
+        Ok(searcher.search_with_executor(query, collector, executor, scoring)?)
     }
 
     /// Reads now what counting every match needs of this commit's segments (else read by the
@@ -1087,7 +1147,7 @@ impl Searcher {
         let pass = (Count, counts);
         Ok(match request.sort {
             Sort::Relevance => {
-                let (top, rest) = searcher.search(&first, &(top.order_by_score(), pass))?;
+                let (top, rest) = self.collect(&first, &(top.order_by_score(), pass))?;
                 if rerank {
                     let top = rescore(searcher, &compiled.query, top)?;
                     (top.into_iter().skip(request.offset).collect(), rest)
@@ -1097,7 +1157,7 @@ impl Searcher {
             }
             Sort::Newest | Sort::Oldest => {
                 let by_date = top.order_by_fast_field::<u64>("date", date_order(request.sort));
-                let (top, rest) = searcher.search(&first, &(by_date, pass))?;
+                let (top, rest) = self.collect(&first, &(by_date, pass))?;
                 let top = top.into_iter().map(|(_, address)| (0.0, address)).collect();
                 (top, rest)
             }
@@ -1131,7 +1191,7 @@ impl Searcher {
             TopDocs::with_limit(want.max(1)).and_offset(skip)
         };
         let first = partial.first_phase();
-        let (top, count) = searcher.search(&first, &(top.order_by_score(), Count))?;
+        let (top, count) = self.collect(&first, &(top.order_by_score(), Count))?;
         let top = if rerank {
             let top = rescore(searcher, partial, top)?;
             top.into_iter().skip(skip).collect()

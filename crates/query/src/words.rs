@@ -3,7 +3,7 @@
 //! Snippets and the analyses both read text through here, so that they mark and count exactly
 //! the words a search matches.
 
-use ofsearch_schema::tokenizer::{exact_analyzer, stemmed_analyzer};
+use ofsearch_schema::tokenizer::{exact_analyzer, stemmed_analyzer, StemCache};
 use tantivy::tokenizer::{TextAnalyzer, Token};
 
 /// A word of a text: its position (as the index counts them), byte range and both forms.
@@ -25,6 +25,8 @@ pub struct WordForm {
 pub struct Analysers {
     exact: TextAnalyzer,
     stemmed: TextAnalyzer,
+    /// The stemmed analyzer's stemming, for words the exact one found.
+    stems: StemCache,
 }
 
 impl Default for Analysers {
@@ -32,6 +34,7 @@ impl Default for Analysers {
         Analysers {
             exact: exact_analyzer(),
             stemmed: stemmed_analyzer(),
+            stems: StemCache::default(),
         }
     }
 }
@@ -73,24 +76,15 @@ impl Analysers {
         self.exact(text).into_iter().map(|t| t.text).collect()
     }
 
-    /// The words of `text` with both their forms, aligned by offset (both analyzers share the
-    /// tokenizer and the length filter, so they see the same words at the same offsets).
+    /// The words of `text` with both their forms: the text is tokenized once, by the exact
+    /// analyzer, and each word stemmed as the stemmed analyzer stems it (the two analyzers
+    /// differ only by that last step, so they see the same words at the same offsets).
     pub fn forms(&mut self, text: &str) -> Vec<WordForm> {
         let exact = self.exact(text);
-        let stemmed = self.stemmed(text);
-        let mut stems = stemmed.into_iter().peekable();
         let mut out = Vec::with_capacity(exact.len());
         for token in exact {
-            while stems
-                .peek()
-                .is_some_and(|s| s.offset_from < token.offset_from)
-            {
-                stems.next();
-            }
-            let stem = match stems.peek() {
-                Some(s) if s.offset_from == token.offset_from => s.text.clone(),
-                _ => token.text.clone(),
-            };
+            let mut stem = String::new();
+            self.stems.stem_into(&token.text, &mut stem);
             out.push(WordForm {
                 position: token.position,
                 from: token.offset_from,
@@ -128,5 +122,23 @@ mod tests {
             &"Care leavers’ views"[forms[1].from..forms[1].to],
             "leavers"
         );
+    }
+
+    #[test]
+    fn forms_stem_as_the_stemmed_analyzer_does() {
+        let text = "Children’s social workers' caseloads were reviewed; leaving care, \
+                    staying put, CAMHS and 16- and 17-year-olds’ housing";
+        let mut analysers = Analysers::default();
+        let stemmed: Vec<(usize, String)> = analysers
+            .stemmed(text)
+            .into_iter()
+            .map(|t| (t.offset_from, t.text))
+            .collect();
+        let forms: Vec<(usize, String)> = analysers
+            .forms(text)
+            .into_iter()
+            .map(|f| (f.from, f.stem))
+            .collect();
+        assert_eq!(forms, stemmed);
     }
 }

@@ -94,9 +94,49 @@ impl TokenFilter for CachedStemmer {
     fn transform<T: Tokenizer>(self, tokenizer: T) -> CachedStemmerFilter<T> {
         CachedStemmerFilter {
             inner: tokenizer,
+            stems: StemCache::default(),
+        }
+    }
+}
+
+/// The English stems of words, each word stemmed once (up to [`STEM_CACHE_WORDS`] words
+/// remembered): what [`CachedStemmer`] stems with, and usable on words already tokenized.
+#[derive(Clone)]
+pub struct StemCache {
+    stemmer: frostem::Stemmer,
+    cache: FxHashMap<Box<str>, Box<str>>,
+}
+
+impl Default for StemCache {
+    fn default() -> Self {
+        StemCache {
             stemmer: frostem::Stemmer::new(frostem::Algorithm::English),
             cache: FxHashMap::default(),
         }
+    }
+}
+
+impl StemCache {
+    /// Writes the stem of `word` (a token of the exact analyzer: lower case, possessive
+    /// folded) into `out`, as the stemmed analyzer indexes it.
+    pub fn stem_into(&mut self, word: &str, out: &mut String) {
+        out.clear();
+        match self.cache.get(word) {
+            Some(stem) => out.push_str(stem),
+            None => out.push_str(&self.stem_afresh(word)),
+        }
+    }
+
+    /// Stems a word the cache does not hold, and remembers it while there is room.
+    fn stem_afresh(&mut self, word: &str) -> Box<str> {
+        let stem: Box<str> = match self.stemmer.stem(word) {
+            Cow::Borrowed(stem) => stem.into(),
+            Cow::Owned(stem) => stem.into(),
+        };
+        if self.cache.len() < STEM_CACHE_WORDS {
+            self.cache.insert(word.into(), stem.clone());
+        }
+        stem
     }
 }
 
@@ -104,8 +144,7 @@ impl TokenFilter for CachedStemmer {
 #[derive(Clone)]
 pub struct CachedStemmerFilter<T> {
     inner: T,
-    stemmer: frostem::Stemmer,
-    cache: FxHashMap<Box<str>, Box<str>>,
+    stems: StemCache,
 }
 
 impl<T: Tokenizer> Tokenizer for CachedStemmerFilter<T> {
@@ -114,8 +153,7 @@ impl<T: Tokenizer> Tokenizer for CachedStemmerFilter<T> {
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
         CachedStemmerStream {
             tail: self.inner.token_stream(text),
-            stemmer: self.stemmer,
-            cache: &mut self.cache,
+            stems: &mut self.stems,
         }
     }
 }
@@ -123,8 +161,7 @@ impl<T: Tokenizer> Tokenizer for CachedStemmerFilter<T> {
 /// The token stream of [`CachedStemmerFilter`].
 pub struct CachedStemmerStream<'a, T> {
     tail: T,
-    stemmer: frostem::Stemmer,
-    cache: &'a mut FxHashMap<Box<str>, Box<str>>,
+    stems: &'a mut StemCache,
 }
 
 impl<T: TokenStream> TokenStream for CachedStemmerStream<'_, T> {
@@ -133,18 +170,12 @@ impl<T: TokenStream> TokenStream for CachedStemmerStream<'_, T> {
             return false;
         }
         let token = self.tail.token_mut();
-        if let Some(stem) = self.cache.get(token.text.as_str()) {
+        if let Some(stem) = self.stems.cache.get(token.text.as_str()) {
             token.text.clear();
             token.text.push_str(stem);
             return true;
         }
-        let stem: Box<str> = match self.stemmer.stem(&token.text) {
-            Cow::Borrowed(stem) => stem.into(),
-            Cow::Owned(stem) => stem.into(),
-        };
-        if self.cache.len() < STEM_CACHE_WORDS {
-            self.cache.insert(token.text.as_str().into(), stem.clone());
-        }
+        let stem = self.stems.stem_afresh(&token.text);
         token.text.clear();
         token.text.push_str(&stem);
         true
