@@ -69,6 +69,8 @@ pub(crate) struct SegmentTable {
     report_values: Vec<[u32; 4]>,
     /// By dimension, by value ordinal: the value's name ("" for none).
     names: [Vec<String>; DIMENSIONS],
+    /// By combination: its kind's prior ([`crate::rank::kind_prior`]; 1 without a kind).
+    kind_priors: Vec<Score>,
 }
 
 /// A keyword column's terms by ordinal, then "" for documents without one.
@@ -143,6 +145,12 @@ impl SegmentTable {
             kinds,
             report_values: vec![[u32::MAX; 4]; keys.len()],
             keys,
+            kind_priors: (0..combinations)
+                .map(|c| {
+                    let kind = names[KIND].get(c % kinds).and_then(|k| k.parse().ok());
+                    kind.map_or(1.0, crate::rank::kind_prior)
+                })
+                .collect(),
             names,
         };
         let mut years: HashMap<u64, u32> = HashMap::new();
@@ -208,6 +216,16 @@ impl SegmentTable {
         Ok(table)
     }
 
+    /// The kind prior of a document (1 for one this table does not hold).
+    #[inline]
+    pub(crate) fn kind_prior(&self, doc: DocId) -> Score {
+        self.combination_of
+            .get(doc as usize)
+            .and_then(|&c| self.kind_priors.get(usize::from(c)))
+            .copied()
+            .unwrap_or(1.0)
+    }
+
     /// Heap bytes held (the arrays; names are small).
     pub(crate) fn heap_bytes(&self) -> usize {
         self.report_of.capacity() * 4
@@ -227,6 +245,8 @@ pub(crate) struct TableCache(Arc<Mutex<HashMap<SegmentId, Arc<SegmentTable>>>>);
 pub(crate) struct Tables {
     /// By segment ordinal.
     segments: Vec<Arc<SegmentTable>>,
+    /// By segment ordinal: the segment's id.
+    ids: Vec<SegmentId>,
     /// By segment ordinal, by dimension, by the segment's value ordinal: the value's number.
     numbers: Vec<[Vec<u32>; DIMENSIONS]>,
     /// By dimension, by number: the value's name ([`UNKNOWN`] for none and for "").
@@ -263,11 +283,18 @@ impl Tables {
                 held.insert(reader.segment_id(), table.clone());
             }
         }
-        Ok(Tables::number(segments))
+        let ids = readers.iter().map(|r| r.segment_id()).collect();
+        Ok(Tables::number(segments, ids))
+    }
+
+    /// The table of the segment with this id.
+    pub(crate) fn segment(&self, id: SegmentId) -> Option<&Arc<SegmentTable>> {
+        let at = self.ids.iter().position(|&i| i == id)?;
+        self.segments.get(at)
     }
 
     /// One numbering of each dimension's values over the segments' tables.
-    fn number(segments: Vec<Arc<SegmentTable>>) -> Tables {
+    fn number(segments: Vec<Arc<SegmentTable>>, ids: Vec<SegmentId>) -> Tables {
         let mut names: [Vec<String>; DIMENSIONS] = Default::default();
         let mut index: [HashMap<String, u32>; DIMENSIONS] = Default::default();
         let mut numbers = Vec::with_capacity(segments.len());
@@ -290,6 +317,7 @@ impl Tables {
         }
         Tables {
             segments,
+            ids,
             numbers,
             names,
         }

@@ -893,11 +893,17 @@ impl Searcher {
                 .collect(),
             _ => Vec::new(),
         };
+        // The kind prior from the commit's count tables (read once per commit).
+        let kinds = match boosts.priors {
+            true => Some(rank::KindPriors(self.tables()?)),
+            false => None,
+        };
         let ranked = |matched: Vec<(Occur, Box<dyn Query>)>| rank::Ranked {
             matched: self.matched(boilerplate, matched, &filters),
             section: section.as_ref().map(|q| q.box_clone()),
             proximity: proximity.iter().map(|q| q.box_clone()).collect(),
             priors: boosts.priors.then_some(self.fields.text),
+            kinds: kinds.clone(),
         };
         let query = ranked(matched);
         let mut words = Vec::new();

@@ -70,7 +70,14 @@ pub struct Ranked {
     /// The kind and length priors, the length read from this text field's norms; `None` for
     /// none.
     pub priors: Option<Field>,
+    /// Each document's kind, read once per commit: the kind prior is then one array read per
+    /// match instead of a column's decoding (`None`: read from the `kind` column).
+    pub kinds: Option<KindPriors>,
 }
+
+/// The documents' kinds of a commit, as its count tables hold them.
+#[derive(Clone, Debug)]
+pub struct KindPriors(pub(crate) std::sync::Arc<crate::counts::Tables>);
 
 /// Why a match scores what it scores: the parts of [`Ranked`]'s formula for one paragraph.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -107,6 +114,7 @@ impl Clone for Ranked {
                 .map(|query| query.box_clone())
                 .collect(),
             priors: self.priors,
+            kinds: self.kinds.clone(),
         }
     }
 }
@@ -149,6 +157,7 @@ impl Ranked {
         Ok(ProximityWeight {
             pairs,
             priors: self.priors,
+            kinds: self.kinds.clone(),
         })
     }
 
@@ -197,6 +206,7 @@ pub struct RankedWeight {
 pub struct ProximityWeight {
     pairs: Vec<Box<dyn Weight>>,
     priors: Option<Field>,
+    kinds: Option<KindPriors>,
 }
 
 impl ProximityWeight {
@@ -211,7 +221,7 @@ impl ProximityWeight {
             pairs.push(Lookup::new(pair.scorer(reader, boost)?));
         }
         let priors = match self.priors {
-            Some(text) => SegmentPriors::open(reader, text)?,
+            Some(text) => SegmentPriors::open(reader, text, self.kinds.as_ref())?,
             None => None,
         };
         Ok((pairs, priors))
@@ -238,43 +248,75 @@ impl ProximityWeight {
     }
 }
 
-/// The priors of one segment: each kind ordinal's factor, and the text's field norms.
+/// The priors of one segment: each document's kind prior, and the text's field norms with the
+/// length prior of each of their 256 codes.
 struct SegmentPriors {
-    kinds: Column<u64>,
-    /// By kind ordinal.
-    factors: Vec<Score>,
+    kinds: SegmentKinds,
     norms: FieldNormReader,
+    /// By field norm code.
+    length_priors: [Score; 256],
+}
+
+/// Where a segment's kind priors are read from.
+enum SegmentKinds {
+    /// The commit's count tables: one array read per document.
+    Table(std::sync::Arc<crate::counts::SegmentTable>),
+    /// The `kind` column, with each kind ordinal's factor.
+    Column {
+        kinds: Column<u64>,
+        factors: Vec<Score>,
+    },
 }
 
 impl SegmentPriors {
-    fn open(reader: &SegmentReader, text: Field) -> tantivy::Result<Option<SegmentPriors>> {
-        let Some(column) = reader.fast_fields().str("kind")? else {
-            return Ok(None);
-        };
-        let mut factors = vec![1.0; column.num_terms()];
-        for &kind in Kind::ALL {
-            if let Some(ord) = column.dictionary().term_ord(kind.as_str())? {
-                if let Some(slot) = factors.get_mut(ord as usize) {
-                    *slot = kind_prior(kind);
+    fn open(
+        reader: &SegmentReader,
+        text: Field,
+        tables: Option<&KindPriors>,
+    ) -> tantivy::Result<Option<SegmentPriors>> {
+        let table = tables.and_then(|t| t.0.segment(reader.segment_id()));
+        let kinds = match table {
+            Some(table) => SegmentKinds::Table(table.clone()),
+            None => {
+                let Some(column) = reader.fast_fields().str("kind")? else {
+                    return Ok(None);
+                };
+                let mut factors = vec![1.0; column.num_terms()];
+                for &kind in Kind::ALL {
+                    if let Some(ord) = column.dictionary().term_ord(kind.as_str())? {
+                        if let Some(slot) = factors.get_mut(ord as usize) {
+                            *slot = kind_prior(kind);
+                        }
+                    }
+                }
+                SegmentKinds::Column {
+                    kinds: column.ords().clone(),
+                    factors,
                 }
             }
-        }
+        };
         Ok(Some(SegmentPriors {
-            kinds: column.ords().clone(),
-            factors,
+            kinds,
             norms: reader.get_fieldnorms_reader(text)?,
+            length_priors: std::array::from_fn(|code| {
+                length_prior(FieldNormReader::id_to_fieldnorm(code as u8))
+            }),
         }))
     }
 
     /// The kind prior, the length in words and the length prior of `doc`.
+    #[inline]
     fn of(&self, doc: DocId) -> (Score, u32, Score) {
-        let kind = self
-            .kinds
-            .first(doc)
-            .and_then(|ord| self.factors.get(ord as usize).copied())
-            .unwrap_or(1.0);
-        let words = self.norms.fieldnorm(doc);
-        (kind, words, length_prior(words))
+        let kind = match &self.kinds {
+            SegmentKinds::Table(table) => table.kind_prior(doc),
+            SegmentKinds::Column { kinds, factors } => kinds
+                .first(doc)
+                .and_then(|ord| factors.get(ord as usize).copied())
+                .unwrap_or(1.0),
+        };
+        let code = self.norms.fieldnorm_id(doc);
+        let words = FieldNormReader::id_to_fieldnorm(code);
+        (kind, words, self.length_priors[usize::from(code)])
     }
 }
 
@@ -465,6 +507,36 @@ mod tests {
         let top = TopDocs::with_limit(n).order_by_score();
         let hits = searcher.search(query, &top).expect("search");
         hits.into_iter().map(|(s, a)| (a, s)).collect()
+    }
+
+    #[test]
+    fn kind_priors_from_the_count_tables_score_as_the_kind_column_does() {
+        let dir = tempfile::TempDir::new().expect("temp dir");
+        let index = dir.path().join("idx");
+        let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus/samples");
+        ofsearch_indexer::index_paths(&[samples], &index, &Default::default()).expect("index");
+        let searcher = Searcher::open(&index).expect("open");
+        let tantivy_searcher = searcher.reader.searcher();
+        for query in ["children", "\"care leavers\"", "health OR plans"] {
+            let request = SearchRequest {
+                query: query.to_string(),
+                ..SearchRequest::default()
+            };
+            let node = searcher.parse(&request).expect("parse");
+            let compiled = searcher.compile(&request, &node).expect("compile");
+            assert!(
+                compiled.query.kinds.is_some(),
+                "{query}: read from the tables"
+            );
+            let from_column = Ranked {
+                kinds: None,
+                ..compiled.query.first_phase()
+            };
+            let tables = scores(&tantivy_searcher, &compiled.query.first_phase());
+            let column = scores(&tantivy_searcher, &from_column);
+            assert!(tables.len() > 10, "{query}");
+            assert_eq!(tables, column, "{query}");
+        }
     }
 
     #[test]
