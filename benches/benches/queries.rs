@@ -38,6 +38,14 @@ fn request(query: &str, filters: Filters) -> SearchRequest {
     }
 }
 
+/// The request without facet and report counts.
+fn uncounted(request: SearchRequest) -> SearchRequest {
+    SearchRequest {
+        facets: false,
+        ..request
+    }
+}
+
 fn queries(c: &mut Criterion) {
     let dir = index_dir();
     let searcher = Searcher::open(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
@@ -61,6 +69,17 @@ fn queries(c: &mut Criterion) {
             ),
         ),
         ("prefix", request("safeguard*", Filters::default())),
+        // The cost of counting (facets and reports over every match): the same searches with
+        // and without it; `children` matches 38,000 paragraphs of the bundled corpus.
+        (
+            "term_no_counts",
+            uncounted(request("neglect", Filters::default())),
+        ),
+        ("children_counted", request("children", Filters::default())),
+        (
+            "children_no_counts",
+            uncounted(request("children", Filters::default())),
+        ),
     ];
     let mut group = c.benchmark_group("query");
     group.throughput(Throughput::Elements(1));
