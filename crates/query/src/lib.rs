@@ -505,7 +505,8 @@ pub struct Searcher {
 /// parallel when a request runs alone. Below it a whole search takes a millisecond or two,
 /// and handing segments to another thread cost more than it saved: on the bundled corpus
 /// (60,000 documents, 2 segments) one thread answered faster and more often; at 1 GB (2.3
-/// million, 5 segments) the parallel search answered in 55-85% of the time (BENCHMARKS.md).
+/// million, 5 segments) the parallel search answered in 57-86% of the time, p50 by class
+/// (BENCHMARKS.md).
 const PARALLEL_FROM_DOCUMENTS: u64 = 500_000;
 
 /// Counts a search as running while it lives.
