@@ -497,7 +497,7 @@ pub struct Searcher {
     /// The segments' tables read so far, shared by the searchers refreshed from one another.
     table_cache: counts::TableCache,
     /// Searches running now, over every searcher refreshed from one another
-    /// ([`Searcher::executor`]).
+    /// ([`Searcher::collect`]).
     running: Arc<AtomicUsize>,
 }
 
