@@ -499,6 +499,9 @@ pub struct Searcher {
     /// Searches running now, over every searcher refreshed from one another
     /// ([`Searcher::collect`]).
     running: Arc<AtomicUsize>,
+    /// Commits of at least this many documents search their segments in parallel
+    /// ([`PARALLEL_FROM_DOCUMENTS`]; lowered by tests).
+    parallel_from: u64,
 }
 
 /// Commits of at least this many documents (about 200 MB of reports) search their segments in
@@ -715,6 +718,7 @@ impl Searcher {
             tables: OnceLock::new(),
             table_cache,
             running,
+            parallel_from: PARALLEL_FROM_DOCUMENTS,
         };
         opened.names = opened.guarded(|| read_names(&opened.searcher, &opened.fields))?;
         opened.columns = opened.guarded(|| columns::HitColumns::open(&opened.searcher))?;
@@ -788,7 +792,7 @@ impl Searcher {
         let others = self.running.fetch_add(1, Ordering::Relaxed);
         let _running = Running(&self.running);
         let searcher = &self.searcher;
-        let executor = if others == 0 && searcher.num_docs() >= PARALLEL_FROM_DOCUMENTS {
+        let executor = if others == 0 && searcher.num_docs() >= self.parallel_from {
             searcher.index().search_executor()
         } else {
             &tantivy::Executor::SingleThread
@@ -1582,5 +1586,43 @@ impl<'a> HitReader<'a> {
             explain: None,
         }
         .cited())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_searched_in_parallel_answer_as_one_thread_does() {
+        let dir = tempfile::TempDir::new().expect("temp dir");
+        let index = dir.path().join("idx");
+        let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus/reports");
+        let few: Vec<PathBuf> = (1..=40)
+            .map(|n| corpus.join(format!("report-{n:04}.txt")))
+            .filter(|p| p.exists())
+            .collect();
+        ofsearch_indexer::index_paths(&few, &index, &Default::default()).expect("index");
+        let mut searcher = Searcher::open(&index).expect("open");
+        assert!(
+            searcher.searcher.segment_readers().len() > 1,
+            "several segments"
+        );
+        let answer = |searcher: &Searcher, query: &str| {
+            let response = searcher.search(query, 20).expect("search");
+            let hits: Vec<(String, u64, u32)> = (response.hits.iter())
+                .map(|h| (h.report_id.clone(), h.ordinal, h.score.to_bits()))
+                .collect();
+            (response.total, response.reports, response.facets, hits)
+        };
+        let queries = [
+            "children",
+            "\"care leavers\" grade:good",
+            "drift delay permanence",
+        ];
+        let alone: Vec<_> = queries.iter().map(|q| answer(&searcher, q)).collect();
+        searcher.parallel_from = 0;
+        let parallel: Vec<_> = queries.iter().map(|q| answer(&searcher, q)).collect();
+        assert_eq!(alone, parallel);
     }
 }
