@@ -509,13 +509,26 @@ mod tests {
         hits.into_iter().map(|(s, a)| (a, s)).collect()
     }
 
+    /// An index of the sample reports, built once for the tests of this module.
+    fn samples() -> &'static Searcher {
+        static BUILT: std::sync::OnceLock<(tempfile::TempDir, Searcher)> =
+            std::sync::OnceLock::new();
+        &BUILT
+            .get_or_init(|| {
+                let dir = tempfile::TempDir::new().expect("temp dir");
+                let index = dir.path().join("idx");
+                let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus/samples");
+                ofsearch_indexer::index_paths(&[samples], &index, &Default::default())
+                    .expect("index");
+                let searcher = Searcher::open(&index).expect("open");
+                (dir, searcher)
+            })
+            .1
+    }
+
     #[test]
     fn kind_priors_from_the_count_tables_score_as_the_kind_column_does() {
-        let dir = tempfile::TempDir::new().expect("temp dir");
-        let index = dir.path().join("idx");
-        let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus/samples");
-        ofsearch_indexer::index_paths(&[samples], &index, &Default::default()).expect("index");
-        let searcher = Searcher::open(&index).expect("open");
+        let searcher = samples();
         let tantivy_searcher = searcher.reader.searcher();
         for query in ["children", "\"care leavers\"", "health OR plans"] {
             let request = SearchRequest {
@@ -541,11 +554,7 @@ mod tests {
 
     #[test]
     fn scores_are_the_formula_of_the_signals_searched_alone() {
-        let dir = tempfile::TempDir::new().expect("temp dir");
-        let index = dir.path().join("idx");
-        let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus/samples");
-        ofsearch_indexer::index_paths(&[samples], &index, &Default::default()).expect("index");
-        let searcher = Searcher::open(&index).expect("open");
+        let searcher = samples();
         let tantivy_searcher = searcher.reader.searcher();
         let queries = [
             "\"care leavers\"",
