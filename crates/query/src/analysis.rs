@@ -541,11 +541,10 @@ pub fn trend(
     let collector = TrendCollector {
         split: split.map(Split::field),
     };
-    // Searched as a search is (`Searcher::collect`): its segments in parallel only for a large
-    // commit searched alone.
     let (matched, indexed) = searcher.guarded(|| {
-        let matched = searcher.collect(&compiled.query, &collector)?;
-        let indexed = searcher.collect(&population.query, &collector)?;
+        let tantivy_searcher = &searcher.searcher;
+        let matched = tantivy_searcher.search(&compiled.query, &collector)?;
+        let indexed = tantivy_searcher.search(&population.query, &collector)?;
         Ok((matched, indexed))
     })?;
     Ok(assemble(split, &matched, &indexed))
